@@ -1,0 +1,349 @@
+import type { AccessSize } from '../bits/bits.js';
+import type { ResetKind } from './access.js';
+import { ACCESS_INFO } from './access.js';
+import type { FieldInfo } from './define.js';
+import type { Diagnostic, DiagnosticSink } from './diagnostics.js';
+import { AccessError, LayoutError } from './errors.js';
+import type { Layout, PlacedRegister } from './layout.js';
+
+/**
+ * What a hook sees of a software write to its register.
+ * @category Registers
+ */
+export interface WriteEvent {
+  readonly space: RegisterSpace;
+  readonly register: PlacedRegister;
+  /** Register value before the write. */
+  readonly before: number;
+  /** The value the write presents at register level (bytes the access did not touch hold `before`). */
+  readonly written: number;
+  /** Bytes of the register the access touched, as a register-relative bit mask. */
+  readonly touched: number;
+}
+
+/**
+ * May transform the value of a write before the access masks apply (e.g. to keep a field whose
+ * write the spec leaves undefined). Returns the register-level value to use.
+ * @category Registers
+ */
+export type PreWriteHook = (e: WriteEvent) => number;
+
+/** Runs after a software write; `after` is the register value the write left. @category Registers */
+export type PostWriteHook = (e: WriteEvent & { readonly after: number }) => void;
+
+/** Runs after every reset of the space. @category Registers */
+export type PostResetHook = (space: RegisterSpace, register: PlacedRegister, kind: ResetKind) => void;
+
+/**
+ * Hook implementations by name, matched to the names in register definitions.
+ * @category Registers
+ */
+export interface HookImpls {
+  readonly preWrite?: Readonly<Record<string, PreWriteHook>>;
+  readonly postWrite?: Readonly<Record<string, PostWriteHook>>;
+  readonly postReset?: Readonly<Record<string, PostResetHook>>;
+}
+
+/**
+ * Options of {@link RegisterSpace}.
+ * @category Registers
+ */
+export interface SpaceOptions {
+  /** Hook implementations for the hook names the layout uses. */
+  readonly hooks?: HookImpls;
+  /** Receives driver-obligation diagnostics. Without it, none are computed. */
+  readonly onDiagnostic?: DiagnosticSink;
+}
+
+interface CompiledHooks {
+  pre: (PreWriteHook | undefined)[];
+  post: (PostWriteHook | undefined)[];
+  reset: (PostResetHook | undefined)[];
+  /** Registers with pre/post hooks per hooked DWORD. */
+  byDword: Map<number, PlacedRegister[]>;
+}
+
+function compileHooks(layout: Layout, impls: HookImpls): CompiledHooks {
+  const n = layout.registers.length;
+  const out: CompiledHooks = { pre: new Array(n), post: new Array(n), reset: new Array(n), byDword: new Map() };
+  const need = <T>(table: Readonly<Record<string, T>> | undefined, name: string | undefined, r: PlacedRegister, kind: string): T | undefined => {
+    if (name === undefined) return undefined;
+    const impl = table?.[name];
+    if (impl === undefined) throw new LayoutError('layout.missing-hook', `register '${r.qname}' names ${kind} hook '${name}' but no implementation was given`);
+    return impl;
+  };
+  for (const r of layout.registers) {
+    const h = r.checked.def.hooks;
+    if (h === undefined) continue;
+    out.pre[r.index] = need(impls.preWrite, h.preWrite, r, 'preWrite');
+    out.post[r.index] = need(impls.postWrite, h.postWrite, r, 'postWrite');
+    out.reset[r.index] = need(impls.postReset, h.postReset, r, 'postReset');
+    if (h.preWrite !== undefined || h.postWrite !== undefined) {
+      const di = r.offset >>> 2;
+      const list = out.byDword.get(di) ?? [];
+      list.push(r);
+      out.byDword.set(di, list);
+    }
+  }
+  return out;
+}
+
+const SIZE_MASK = [0, 0xff, 0xffff, 0, 0xffff_ffff] as const;
+
+function regMask(width: number): number {
+  return width === 32 ? 0xffff_ffff : 2 ** width - 1;
+}
+
+/**
+ * A little-endian register space run by one generic engine over a compiled {@link Layout}:
+ * software reads and writes of 1, 2 or 4 naturally aligned bytes, hardware-side updates
+ * (`hwSet`/`hwClear`/`hwWrite`), resets, and a backdoor (`peek`/`poke`) without side effects.
+ *
+ * @remarks Per bit, a software write does what its attribute says: RW/RWS store the bit;
+ * RW1C/RW1CS clear it when 1 is written; RO, ROS, HwInit, RsvdP and RsvdZ keep their value.
+ * Bits no register claims read 0 and ignore writes. Driver obligations are checked on every write
+ * when a diagnostic sink is given: a non-zero write to RsvdZ, a write that changes RsvdP, a write
+ * that tries to change a read-only bit, or a write that changes an unimplemented byte.
+ * @spec PCIe Base r6.0 §7.4 (register attribute semantics)
+ * @example
+ * ```ts
+ * const space = new RegisterSpace(layout, { onDiagnostic: console.log });
+ * space.write(0x04, 2, 0x0006);     // Command: Memory Space + Bus Master
+ * space.read(0x04, 2);              // 0x0006
+ * space.hwSet('header.status', 'receivedMasterAbort');
+ * space.write(0x06, 2, 0x2000);     // RW1C: clears Received Master Abort
+ * ```
+ * @category Registers
+ */
+export class RegisterSpace {
+  private readonly bytes: Uint8Array;
+  private readonly view: DataView;
+  private readonly hooks: CompiledHooks;
+  private readonly sink: DiagnosticSink | undefined;
+
+  constructor(readonly layout: Layout, options: SpaceOptions = {}) {
+    this.bytes = new Uint8Array(layout.size);
+    this.view = new DataView(this.bytes.buffer);
+    this.hooks = compileHooks(layout, options.hooks ?? {});
+    this.sink = options.onDiagnostic;
+    for (let i = 0; i < layout.resetImage.length; i++) this.view.setUint32(i * 4, layout.resetImage[i]!, true);
+  }
+
+  /** Bytes in the space. */
+  get size(): number {
+    return this.layout.size;
+  }
+
+  private check(offset: number, size: number): void {
+    if (size !== 1 && size !== 2 && size !== 4) throw new AccessError('access.bad-size', `access size ${size} is not 1, 2 or 4 bytes`);
+    if (!Number.isInteger(offset)) throw new AccessError('access.bad-offset', `offset ${offset} is not an integer`);
+    if (offset < 0 || offset + size > this.layout.size) {
+      throw new AccessError('access.out-of-range', `${size}-byte access at 0x${offset.toString(16)} leaves the ${this.layout.size}-byte space`);
+    }
+    if (offset % size !== 0) throw new AccessError('access.misaligned', `${size}-byte access at 0x${offset.toString(16)} is not naturally aligned`);
+  }
+
+  /**
+   * Software read of `size` bytes at `offset`.
+   * @returns the value, unsigned.
+   * @throws {AccessError} If the access is not 1, 2 or 4 naturally aligned bytes inside the space.
+   */
+  read(offset: number, size: AccessSize): number {
+    this.check(offset, size);
+    return ((this.view.getUint32(offset & ~3, true) >>> ((offset & 3) * 8)) & SIZE_MASK[size]) >>> 0;
+  }
+
+  /**
+   * Software write of `size` bytes at `offset`, through the access masks and the named hooks.
+   * @param value - an integer that fits `size` bytes (negative 32-bit values are taken modulo 2^32).
+   * @throws {AccessError} If the access is not 1, 2 or 4 naturally aligned bytes inside the space,
+   * or `value` does not fit.
+   */
+  write(offset: number, size: AccessSize, value: number): void {
+    this.check(offset, size);
+    const max = SIZE_MASK[size];
+    if (!Number.isInteger(value) || value > max || value < (size === 4 ? -0x8000_0000 : 0)) {
+      throw new AccessError('access.value-too-wide', `value ${value} does not fit a ${size}-byte write`);
+    }
+    const di = offset >>> 2;
+    const sh = (offset & 3) * 8;
+    const be = (max << sh) >>> 0;
+    let v = ((value & max) << sh) >>> 0;
+    const at = di * 4;
+    const cur = this.view.getUint32(at, true);
+    const L = this.layout;
+    const hooked = L.hookedDword[di] === 1 ? this.hooks.byDword.get(di) : undefined;
+    let befores: number[] | undefined;
+    if (hooked !== undefined) {
+      befores = hooked.map((r) => this.registerValue(r));
+      v = this.runPreHooks(hooked, befores, cur, v, be);
+    }
+    const w = L.wmask[di]! & be;
+    const c = L.w1cmask[di]! & be;
+    const next = (((cur & ~w) | (v & w)) & ~(v & c)) >>> 0;
+    if (this.sink !== undefined) {
+      const rz = v & L.rsvdzmask[di]! & be;
+      const diff = (v ^ cur) & be;
+      if ((rz | (diff & (L.rsvdpmask[di]! | L.romask[di]! | L.unclaimed[di]!))) !== 0) this.report(di, cur, v, be);
+    }
+    if (next !== cur) this.view.setUint32(at, next, true);
+    if (hooked !== undefined && befores !== undefined) this.runPostHooks(hooked, befores, cur, v, be);
+  }
+
+  private registerValue(r: PlacedRegister): number {
+    const sh = (r.offset & 3) * 8;
+    return ((this.view.getUint32(r.offset & ~3, true) >>> sh) & regMask(r.width)) >>> 0;
+  }
+
+  private touchInfo(r: PlacedRegister, cur: number, v: number, be: number): { sh: number; rm: number; touched: number; written: number } {
+    const sh = (r.offset & 3) * 8;
+    const rm = regMask(r.width);
+    const touched = ((be >>> sh) & rm) >>> 0;
+    const written = ((((v >>> sh) & touched) | ((cur >>> sh) & ~touched)) & rm) >>> 0;
+    return { sh, rm, touched, written };
+  }
+
+  private runPreHooks(regs: PlacedRegister[], befores: number[], cur: number, v: number, be: number): number {
+    let out = v;
+    regs.forEach((r, i) => {
+      const pre = this.hooks.pre[r.index];
+      if (pre === undefined) return;
+      const t = this.touchInfo(r, cur, out, be);
+      if (t.touched === 0) return;
+      const nv = (pre({ space: this, register: r, before: befores[i]!, written: t.written, touched: t.touched }) & t.rm) >>> 0;
+      const place = (t.touched * 2 ** t.sh) >>> 0;
+      out = ((out & ~place) | ((nv * 2 ** t.sh) & place)) >>> 0;
+    });
+    return out;
+  }
+
+  private runPostHooks(regs: PlacedRegister[], befores: number[], cur: number, v: number, be: number): void {
+    regs.forEach((r, i) => {
+      const post = this.hooks.post[r.index];
+      if (post === undefined) return;
+      const t = this.touchInfo(r, cur, v, be);
+      if (t.touched === 0) return;
+      post({ space: this, register: r, before: befores[i]!, written: t.written, touched: t.touched, after: this.registerValue(r) });
+    });
+  }
+
+  private report(di: number, cur: number, v: number, be: number): void {
+    const L = this.layout;
+    const sink = this.sink!;
+    const groups: [Diagnostic['code'], number, string, string][] = [
+      ['driver.rsvdz-nonzero', v & L.rsvdzmask[di]! & be, 'REG-RSVDZ-02', 'wrote 1 to RsvdZ bits (software must write 0)'],
+      ['driver.rsvdp-changed', (v ^ cur) & L.rsvdpmask[di]! & be, 'REG-RSVDP-02', 'changed RsvdP bits (software must write back the value read)'],
+      ['driver.ro-write', (v ^ cur) & L.romask[di]! & be, 'REG-RO-02', 'tried to change read-only bits (the write is ignored)'],
+      ['driver.unimplemented-write', (v ^ cur) & L.unclaimed[di]! & be, 'REG-UNIMPL-01', 'wrote non-zero to bytes no register implements (ignored)'],
+    ];
+    for (const [code, bits, requirement, what] of groups) {
+      if (bits === 0) continue;
+      // Split per register so the message names it and its fields.
+      const seen = new Set<number>();
+      for (let b = 0; b < 4; b++) {
+        if (((bits >>> (b * 8)) & 0xff) === 0) continue;
+        const ri = L.registerAt[di * 4 + b]!;
+        if (seen.has(ri)) continue;
+        seen.add(ri);
+        const r = ri >= 0 ? L.registers[ri] : undefined;
+        const offset = r?.offset ?? di * 4 + b;
+        const rbits = r === undefined ? (bits >>> (b * 8)) & 0xff : ((bits >>> ((r.offset & 3) * 8)) & regMask(r.width)) >>> 0;
+        const fields = r === undefined ? [] : r.checked.fields.filter((f: FieldInfo) => (f.mask & rbits) !== 0).map((f) => f.name);
+        const base = {
+          code,
+          severity: code === 'driver.ro-write' || code === 'driver.unimplemented-write' ? ('note' as const) : ('warning' as const),
+          requirement,
+          spec: 'PCIe Base r6.0 §7.4',
+          offset,
+          message: `${r === undefined ? `byte 0x${offset.toString(16)}` : `${r.qname} (0x${offset.toString(16)})`}: ${what}: bits 0x${rbits.toString(16)}`,
+        };
+        sink(r === undefined ? base : { ...base, register: r.qname, fields });
+      }
+    }
+  }
+
+  /**
+   * Current value of a register by qualified name, without side effects.
+   * @throws {RangeError} If the register is unknown.
+   */
+  readRegister(qname: string): number {
+    return this.registerValue(this.layout.register(qname));
+  }
+
+  /**
+   * Current value of one field, shifted down, without side effects.
+   * @throws {RangeError} If the register or field is unknown.
+   */
+  readField(qname: string, field: string): number {
+    const f = this.layout.field(qname, field);
+    return ((this.readRegister(qname) & f.mask) >>> 0) / 2 ** f.lo;
+  }
+
+  /**
+   * Hardware-side update of one field (the device changing its own state), bypassing the software
+   * access masks. Reserved and HwInit fields are refused.
+   * @throws {AccessError} If the field is not hardware-writable or the value does not fit.
+   * @throws {RangeError} If the register or field is unknown.
+   */
+  hwWrite(qname: string, field: string, value: number): void {
+    const r = this.layout.register(qname);
+    const f = this.layout.field(qname, field);
+    if (!ACCESS_INFO[f.access].hwWrite) throw new AccessError('access.not-hw-writable', `${qname}.${field} is ${f.access}: hardware does not change it after initialisation`);
+    const width = f.hi - f.lo + 1;
+    if (!Number.isInteger(value) || value < 0 || value > 2 ** width - 1) {
+      throw new AccessError('access.value-too-wide', `value ${value} does not fit ${qname}.${field} (${width} bits)`);
+    }
+    this.setRegisterBits(r, f.mask, (value * 2 ** f.lo) >>> 0);
+  }
+
+  /** Hardware sets every bit of a field (e.g. a status error bit). @see {@link RegisterSpace.hwWrite} */
+  hwSet(qname: string, field: string): void {
+    const f = this.layout.field(qname, field);
+    this.hwWrite(qname, field, 2 ** (f.hi - f.lo + 1) - 1);
+  }
+
+  /** Hardware clears every bit of a field. @see {@link RegisterSpace.hwWrite} */
+  hwClear(qname: string, field: string): void {
+    this.hwWrite(qname, field, 0);
+  }
+
+  private setRegisterBits(r: PlacedRegister, m: number, bits: number): void {
+    const at = r.offset & ~3;
+    const sh = (r.offset & 3) * 8;
+    const cur = this.view.getUint32(at, true);
+    const pm = (m * 2 ** sh) >>> 0;
+    this.view.setUint32(at, ((cur & ~pm) | ((bits * 2 ** sh) & pm)) >>> 0, true);
+  }
+
+  /**
+   * Resets the space: every bit returns to its reset value, except that a hot reset keeps sticky
+   * bits and an FLR keeps sticky and FLR-exempt bits. Then every `postReset` hook runs.
+   * @spec PCIe Base r6.0 §6.6.1, §6.6.2, §7.4
+   */
+  reset(kind: ResetKind): void {
+    const L = this.layout;
+    const keep = kind === 'flr' ? L.keepFlr : kind === 'hot' ? L.keepHot : undefined;
+    for (let i = 0; i < L.resetImage.length; i++) {
+      const k = keep === undefined ? 0 : keep[i]!;
+      const cur = this.view.getUint32(i * 4, true);
+      this.view.setUint32(i * 4, ((cur & k) | (L.resetImage[i]! & ~k)) >>> 0, true);
+    }
+    for (const r of L.registers) this.hooks.reset[r.index]?.(this, r, kind);
+  }
+
+  /** Backdoor: a copy of `length` bytes at `offset`, no side effects. */
+  peek(offset = 0, length = this.layout.size - offset): Uint8Array {
+    if (!Number.isInteger(offset) || !Number.isInteger(length) || offset < 0 || length < 0 || offset + length > this.layout.size) {
+      throw new AccessError('access.out-of-range', `peek of ${length} bytes at ${offset} leaves the space`);
+    }
+    return this.bytes.slice(offset, offset + length);
+  }
+
+  /** Backdoor: stores raw bytes at `offset`, bypassing masks, hooks and diagnostics (for loading images). */
+  poke(offset: number, data: Uint8Array): void {
+    if (!Number.isInteger(offset) || offset < 0 || offset + data.length > this.layout.size) {
+      throw new AccessError('access.out-of-range', `poke of ${data.length} bytes at ${offset} leaves the space`);
+    }
+    this.bytes.set(data, offset);
+  }
+}
