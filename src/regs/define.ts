@@ -23,6 +23,12 @@ export interface FieldDef {
   readonly preserveOnFlr?: boolean;
   /** Spec section that defines the field, when it differs from the register's. */
   readonly spec?: string;
+  /**
+   * Software writes to this read-only field belong to a defined protocol (the BAR sizing probe
+   * writes all ones over the type and size bits) and are not reported as `driver.ro-write`.
+   * @defaultValue false
+   */
+  readonly quietWrites?: boolean;
 }
 
 /**
@@ -89,6 +95,8 @@ export interface CheckedRegister {
   readonly masks: Readonly<Record<Access, number>>;
   /** Bits kept by FLR in addition to the sticky ones. */
   readonly flrKeep: number;
+  /** Read-only bits whose writes are not reported. */
+  readonly quiet: number;
 }
 
 const emptyMasks = (): Record<Access, number> => ({ RO: 0, RW: 0, RW1C: 0, ROS: 0, RWS: 0, RW1CS: 0, HwInit: 0, RsvdP: 0, RsvdZ: 0 });
@@ -120,6 +128,7 @@ export function defineRegister(def: RegisterDef): CheckedRegister {
   let covered = 0;
   let reset = 0;
   let flrKeep = 0;
+  let quiet = 0;
   const fields: FieldInfo[] = [];
   for (const [name, f] of Object.entries(def.fields)) {
     const [hi, lo] = f.bits;
@@ -148,6 +157,7 @@ export function defineRegister(def: RegisterDef): CheckedRegister {
     masks[f.access] = (masks[f.access] | m) >>> 0;
     reset = (reset | (r * 2 ** lo)) >>> 0;
     if (f.preserveOnFlr === true) flrKeep = (flrKeep | m) >>> 0;
+    if (f.quietWrites === true) quiet = (quiet | m) >>> 0;
     fields.push({ name, hi, lo, mask: m, access: f.access, reset: r, preserveOnFlr: f.preserveOnFlr === true, spec: f.spec });
   }
   const all = maskUnchecked(def.width - 1, 0);
@@ -160,7 +170,7 @@ export function defineRegister(def: RegisterDef): CheckedRegister {
     masks[def.rest] = (masks[def.rest] | gaps) >>> 0;
   }
   fields.sort((a, b) => a.lo - b.lo);
-  return { def, fields, reset, masks, flrKeep };
+  return { def, fields, reset, masks, flrKeep, quiet };
 }
 
 /**

@@ -114,7 +114,7 @@ export class Layout {
   readonly wmask: Uint32Array;
   /** Write-1-to-clear bits (RW1C, RW1CS). */
   readonly w1cmask: Uint32Array;
-  /** Read-only bits (RO, ROS, HwInit). */
+  /** Read-only bits (RO, ROS, HwInit) whose software writes are reported (quiet fields excluded). */
   readonly romask: Uint32Array;
   /** RsvdP bits. */
   readonly rsvdpmask: Uint32Array;
@@ -172,7 +172,7 @@ export class Layout {
         const m = r.masks;
         this.wmask[di] = (this.wmask[di]! | place(ofAccess(m, (a) => ACCESS_INFO[a].swWrite))) >>> 0;
         this.w1cmask[di] = (this.w1cmask[di]! | place(ofAccess(m, (a) => ACCESS_INFO[a].w1c))) >>> 0;
-        this.romask[di] = (this.romask[di]! | place(m.RO | m.ROS | m.HwInit)) >>> 0;
+        this.romask[di] = (this.romask[di]! | place((m.RO | m.ROS | m.HwInit) & ~r.quiet)) >>> 0;
         this.rsvdpmask[di] = (this.rsvdpmask[di]! | place(m.RsvdP)) >>> 0;
         this.rsvdzmask[di] = (this.rsvdzmask[di]! | place(m.RsvdZ)) >>> 0;
         this.unclaimed[di] = (this.unclaimed[di]! & ~all) >>> 0;

@@ -1,0 +1,8 @@
+/**
+ * File formats for config-space data: the `lspci -x` / `-xxx` / `-xxxx` hex dump (read and
+ * written so that `lspci -F` accepts it) and PCI addresses.
+ *
+ * @module formats
+ */
+export { LspciParseError, formatPciAddress, parsePciAddress, parseLspciDump, formatLspciDump, formatLspciDumps } from './lspci.js';
+export type { PciAddress, PciAddressFormatOptions, DumpFunction, LspciDumpInput, LspciDumpSize, LspciParseErrorCode } from './lspci.js';
