@@ -134,11 +134,17 @@ export type LspciParseErrorCode =
  * @category Formats
  */
 export class LspciParseError extends Error {
+  /** Always `'LspciParseError'`. */
   override readonly name = 'LspciParseError';
   /** Stable machine-readable code. */
   readonly code: LspciParseErrorCode;
   /** 1-based line number of the problem, or 0 when it is not tied to one line. */
   readonly line: number;
+  /**
+   * @param code - Stable code.
+   * @param line - 1-based line number, or 0.
+   * @param message - What is wrong; prefixed with `line N: ` when `line` is positive.
+   */
   constructor(code: LspciParseErrorCode, line: number, message: string) {
     super(line > 0 ? `line ${line}: ${message}` : message);
     this.code = code;
@@ -352,7 +358,7 @@ export function parseLspciDump(text: string): DumpFunction[] {
       continue;
     }
     if (line.startsWith('#')) continue;
-    if (line.trimStart().length !== line.length) {
+    if (/^\s/.test(line)) {
       throw new LspciParseError('lspci.bad-line', lineNo, `${quote(line)} starts with whitespace; header and data lines start in the first column`);
     }
 
