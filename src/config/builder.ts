@@ -119,7 +119,7 @@ export class ConfigSpaceBuilder {
     return new ConfigSpace(
       lb.build(),
       { headerType: this.header.type, bars, expansionRomSize: this.header.expansionRomSize, capabilities: caps },
-      options.onDiagnostic === undefined ? { hooks: merged } : { hooks: merged, onDiagnostic: options.onDiagnostic },
+      { ...options, hooks: merged },
     );
   }
 }

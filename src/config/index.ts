@@ -25,3 +25,6 @@ export type { AriCapabilityOptions } from './cap/ari.js';
 export { walkCapabilities, walkExtendedCapabilities } from './walk.js';
 export type { CapabilityEntry, WalkProblem, WalkProblemCode, WalkResult } from './walk.js';
 export { sampleEndpointSpec } from './samples.js';
+export { configSpaceFromImage } from './image.js';
+export type { ImageOptions, ImageResult, CapabilityDecoder } from './image.js';
+export { opaqueCapability } from './cap/raw.js';

@@ -116,6 +116,8 @@ export class Layout {
   readonly w1cmask: Uint32Array;
   /** Read-only bits (RO, ROS, HwInit) whose software writes are reported (quiet fields excluded). */
   readonly romask: Uint32Array;
+  /** Every read-only bit (RO, ROS, HwInit), quiet ones included. */
+  readonly readOnly: Uint32Array;
   /** RsvdP bits. */
   readonly rsvdpmask: Uint32Array;
   /** RsvdZ bits. */
@@ -142,6 +144,7 @@ export class Layout {
     this.wmask = new Uint32Array(n);
     this.w1cmask = new Uint32Array(n);
     this.romask = new Uint32Array(n);
+    this.readOnly = new Uint32Array(n);
     this.rsvdpmask = new Uint32Array(n);
     this.rsvdzmask = new Uint32Array(n);
     this.unclaimed = new Uint32Array(n).fill(0xffff_ffff);
@@ -173,6 +176,7 @@ export class Layout {
         this.wmask[di] = (this.wmask[di]! | place(ofAccess(m, (a) => ACCESS_INFO[a].swWrite))) >>> 0;
         this.w1cmask[di] = (this.w1cmask[di]! | place(ofAccess(m, (a) => ACCESS_INFO[a].w1c))) >>> 0;
         this.romask[di] = (this.romask[di]! | place((m.RO | m.ROS | m.HwInit) & ~r.quiet)) >>> 0;
+        this.readOnly[di] = (this.readOnly[di]! | place(m.RO | m.ROS | m.HwInit)) >>> 0;
         this.rsvdpmask[di] = (this.rsvdpmask[di]! | place(m.RsvdP)) >>> 0;
         this.rsvdzmask[di] = (this.rsvdzmask[di]! | place(m.RsvdZ)) >>> 0;
         this.unclaimed[di] = (this.unclaimed[di]! & ~all) >>> 0;

@@ -53,6 +53,11 @@ export interface SpaceOptions {
   readonly hooks?: HookImpls;
   /** Receives driver-obligation diagnostics. Without it, none are computed. */
   readonly onDiagnostic?: DiagnosticSink;
+  /**
+   * Values for the read-only bits (RO, ROS, HwInit) that firmware or straps set, overriding the
+   * layout's reset values (used when a space is loaded from a real device's dump). Length = space size.
+   */
+  readonly readOnlyImage?: Uint8Array;
 }
 
 interface CompiledHooks {
@@ -120,13 +125,21 @@ export class RegisterSpace {
   private readonly view: DataView;
   private readonly hooks: CompiledHooks;
   private readonly sink: DiagnosticSink | undefined;
+  private readonly resetImage: Uint32Array;
 
   constructor(readonly layout: Layout, options: SpaceOptions = {}) {
     this.bytes = new Uint8Array(layout.size);
     this.view = new DataView(this.bytes.buffer);
     this.hooks = compileHooks(layout, options.hooks ?? {});
     this.sink = options.onDiagnostic;
-    for (let i = 0; i < layout.resetImage.length; i++) this.view.setUint32(i * 4, layout.resetImage[i]!, true);
+    this.resetImage = layout.resetImage;
+    const ro = options.readOnlyImage;
+    if (ro !== undefined) {
+      if (ro.length !== layout.size) throw new AccessError('access.out-of-range', `readOnlyImage has ${ro.length} bytes, the space ${layout.size}`);
+      const dv = new DataView(ro.buffer, ro.byteOffset, ro.byteLength);
+      this.resetImage = layout.resetImage.map((v, i) => ((v & ~layout.readOnly[i]!) | (dv.getUint32(i * 4, true) & layout.readOnly[i]!)) >>> 0);
+    }
+    for (let i = 0; i < this.resetImage.length; i++) this.view.setUint32(i * 4, this.resetImage[i]!, true);
   }
 
   /** Bytes in the space. */
@@ -323,10 +336,10 @@ export class RegisterSpace {
   reset(kind: ResetKind): void {
     const L = this.layout;
     const keep = kind === 'flr' ? L.keepFlr : kind === 'hot' ? L.keepHot : undefined;
-    for (let i = 0; i < L.resetImage.length; i++) {
+    for (let i = 0; i < this.resetImage.length; i++) {
       const k = keep === undefined ? 0 : keep[i]!;
       const cur = this.view.getUint32(i * 4, true);
-      this.view.setUint32(i * 4, ((cur & k) | (L.resetImage[i]! & ~k)) >>> 0, true);
+      this.view.setUint32(i * 4, ((cur & k) | (this.resetImage[i]! & ~k)) >>> 0, true);
     }
     for (const r of L.registers) this.hooks.reset[r.index]?.(this, r, kind);
   }

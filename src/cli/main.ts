@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { match } from 'ts-pattern';
+import { demoCommand, DEMO_HELP } from './demo.js';
+import { dumpCommand, DUMP_HELP } from './dump.js';
+import { EXIT, UsageError, processIo, type CliIo } from './io.js';
+
+const HELP = `Usage: iovsim <command> [options]
+
+Commands:
+  demo          build a sample PCIe endpoint, program it as firmware would, print it lspci-style
+  dump <file>   read an lspci -x/-xxx/-xxxx dump and print it back in lspci -xxxx form
+  help [cmd]    this text, or a command's
+
+Every command takes --help. Exit status: 0 success, 1 findings, 2 unusable input or usage error.
+`;
+
+/**
+ * Runs the iovsim command line.
+ * @param argv - arguments after the program name.
+ * @returns the exit code.
+ */
+export function main(argv: readonly string[], io: CliIo = processIo): number {
+  const [cmd, ...rest] = argv;
+  try {
+    return match(cmd)
+      .with('demo', () => demoCommand(rest, io))
+      .with('dump', () => dumpCommand(rest, io))
+      .with('help', '--help', '-h', undefined, () => {
+        io.out(match(rest[0]).with('demo', () => DEMO_HELP).with('dump', () => DUMP_HELP).otherwise(() => HELP));
+        return EXIT.ok;
+      })
+      .otherwise((c) => {
+        throw new UsageError(`unknown command '${c}'`);
+      });
+  } catch (e) {
+    if (e instanceof UsageError || (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'))) {
+      io.err(`iovsim: ${e.message}\nRun 'iovsim help' for usage.\n`);
+      return EXIT.unusable;
+    }
+    throw e;
+  }
+}
+
+const invokedDirectly = process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+if (invokedDirectly) process.exitCode = main(process.argv.slice(2));

@@ -1,0 +1,120 @@
+/**
+ * The layer a requirement belongs to.
+ * @category Conformance
+ */
+export type RequirementLayer = 'bits' | 'regs' | 'config' | 'formats' | 'cli' | 'arch';
+
+/**
+ * One requirement: a stable ID, our one-line paraphrase, and the section of the specification
+ * (or tool behaviour) it comes from. Property and test names start with the ID.
+ * @category Conformance
+ */
+export interface Requirement {
+  /** Stable ID, `AREA-TOPIC-NN`. */
+  readonly id: string;
+  /** Our paraphrase, one line. */
+  readonly title: string;
+  /** Where the rule comes from, e.g. `PCIe Base r6.0 §7.4`. */
+  readonly spec: string;
+  readonly layer: RequirementLayer;
+}
+
+const R = (id: string, layer: RequirementLayer, spec: string, title: string): Requirement => ({ id, layer, spec, title });
+
+/**
+ * Every requirement iovsim checks, in layer order. `spec/requirements.md` is generated from this
+ * table (`npm run spec`), and a test fails when a requirement has no check.
+ * @example
+ * ```ts
+ * REQUIREMENTS.find((r) => r.id === 'REG-W1C-01')?.spec; // "PCIe Base r6.0 §7.4"
+ * ```
+ * @category Conformance
+ */
+export const REQUIREMENTS: readonly Requirement[] = [
+  R('BITS-MASK-01', 'bits', 'iovsim design (DEVELOPERS.md, explicit widths)', 'mask, extract and deposit on 32-bit values agree with a bigint reference for every bit range, results unsigned'),
+  R('BITS-64-01', 'bits', 'iovsim design (64-bit addresses as bigint)', '64-bit mask, extract and deposit agree with a bigint reference'),
+  R('BITS-LE-01', 'bits', 'PCIe Base r6.0 §7.2 (configuration space is little-endian)', 'multi-byte values are read and written least significant byte first'),
+  R('REG-DEF-01', 'regs', 'iovsim design (layouts check themselves)', 'a register definition with overlapping fields, fields outside the register, uncovered bits, a misaligned offset or a bad reset value is refused'),
+  R('REG-DEF-02', 'regs', 'iovsim design (layouts check themselves)', 'registers overlapping in a block, registers outside their block, and blocks overlapping in a space are refused'),
+  R('REG-ACC-01', 'regs', 'PCIe Base r6.0 §7.2.2 (accesses within one naturally aligned DW)', 'only 1-, 2- and 4-byte naturally aligned accesses inside the space are performed; others raise a typed AccessError'),
+  R('REG-RO-01', 'regs', 'PCIe Base r6.0 §7.4 (RO, ROS, HwInit)', 'read-only bits never change on a software write'),
+  R('REG-RO-02', 'regs', 'PCIe Base r6.0 §7.4', 'a software write that tries to change read-only bits is reported (driver.ro-write, a note), except the BAR sizing probe'),
+  R('REG-RW-01', 'regs', 'PCIe Base r6.0 §7.4 (RW, RWS)', 'read-write bits take the written value'),
+  R('REG-W1C-01', 'regs', 'PCIe Base r6.0 §7.4 (RW1C, RW1CS)', 'writing 1 clears a write-1-to-clear bit and writing 0 leaves it'),
+  R('REG-RSVDP-01', 'regs', 'PCIe Base r6.0 §7.4 (RsvdP)', 'RsvdP bits read back their value and are preserved by software writes'),
+  R('REG-RSVDP-02', 'regs', 'PCIe Base r6.0 §7.4 (RsvdP: software preserves the value read)', 'a write that changes RsvdP bits is reported (driver.rsvdp-changed)'),
+  R('REG-RSVDZ-01', 'regs', 'PCIe Base r6.0 §7.4 (RsvdZ)', 'RsvdZ bits read 0 whatever is written'),
+  R('REG-RSVDZ-02', 'regs', 'PCIe Base r6.0 §7.4 (RsvdZ: software writes 0)', 'a write of 1 to an RsvdZ bit is reported (driver.rsvdz-nonzero)'),
+  R('REG-UNIMPL-01', 'regs', 'PCIe Base r6.0 §7.5 (unimplemented registers read 0)', 'bytes no register implements read 0 and ignore writes; a non-zero write is reported'),
+  R('REG-WIDTH-01', 'regs', 'PCIe Base r6.0 §7.2.2 (byte enables)', 'a DWORD write equals the four byte writes it contains, and a DWORD read equals the four byte reads'),
+  R('REG-HW-01', 'regs', 'iovsim design (hardware-side verbs); PCIe Base r6.0 §7.4', 'a hardware-side update changes exactly its field; reserved and HwInit fields cannot be changed by hardware'),
+  R('REG-HOOK-01', 'regs', 'iovsim design (side effects only in named hooks)', 'a register naming a hook without an implementation is refused; hooks see the register before and after each software write'),
+  R('REG-RST-01', 'regs', 'PCIe Base r6.0 §6.6.1 (Fundamental Reset)', 'cold and warm reset return every bit, sticky ones included, to its reset value'),
+  R('REG-RST-02', 'regs', 'PCIe Base r6.0 §6.6.1, §6.6.2, §7.4 (sticky)', 'hot reset and FLR keep sticky bits (ROS, RWS, RW1CS) and reset the others'),
+  R('REG-RST-03', 'regs', 'PCIe Base r6.0 §6.6.2 (FLR exemptions)', 'an FLR also keeps the link-wide fields the spec exempts from it'),
+  R('REG-MODEL-01', 'regs', 'iovsim design (model-based test)', 'random sequences of reads, writes, hardware updates and resets on a sample function agree with a naive bit-level reference'),
+  R('CFG-HDR-01', 'config', 'PCIe Base r6.0 §7.5.1.1, §7.5.1.2', 'the Type 0 header has every field at its offset with its spec access type'),
+  R('CFG-HDR-02', 'config', 'PCIe Base r6.0 §7.5.1.3', 'the Type 1 header has bus numbers, I/O, memory and prefetchable windows and Bridge Control with their access types'),
+  R('CFG-W1C-01', 'config', 'PCIe Base r6.0 §7.5.1.1.4, §7.5.1.3.7', 'Status and Secondary Status error bits are set by hardware and cleared by writing 1'),
+  R('CFG-BAR-01', 'config', 'PCIe Base r6.0 §7.5.1.2.1, §7.5.1.2.4', 'writing all ones to a BAR or the Expansion ROM BAR reads back the size mask with the type bits'),
+  R('CFG-BAR-02', 'config', 'PCIe Base r6.0 §7.5.1.1.3, §7.5.1.2.1', 'a BAR decodes its programmed base only while Command Memory/I/O Space is set and it does not hold a probe answer'),
+  R('CFG-CAP-01', 'config', 'PCIe Base r6.0 §7.5.1.1.11, §7.6', 'capabilities that overlap, are misaligned, leave their region, or an extended list not at 0x100 are refused at construction'),
+  R('CFG-CAP-02', 'config', 'PCIe Base r6.0 §7.5.1.1.11, §7.6.3', 'capability walkers terminate on every byte pattern and report loops, broken and out-of-range pointers'),
+  R('CFG-CAP-03', 'config', 'PCIe Base r6.0 §7.5.1.1.11, §7.6.3', 'a built space walks back to exactly the capabilities added, in order'),
+  R('CFG-PCIE-01', 'config', 'PCIe Base r6.0 §7.5.3', 'the PCI Express capability (v2) has its registers with spec access types; ARI Forwarding Enable is writable only where supported'),
+  R('CFG-PCIE-02', 'config', 'PCIe Base r6.0 §7.5.3.4, §6.6.2', 'Initiate FLR resets the function except sticky and FLR-exempt fields, and reads 0'),
+  R('CFG-PM-01', 'config', 'PCIe Base r6.0 §7.5.2', 'the Power Management capability: PowerState RW, PME_En sticky, PME_Status RW1CS'),
+  R('CFG-MSI-01', 'config', 'PCIe Base r6.0 §7.7.1', 'the MSI capability takes the layout its options select'),
+  R('CFG-MSIX-01', 'config', 'PCIe Base r6.0 §7.7.2', 'the MSI-X capability: Table Size N−1, Function Mask and Enable RW, table and PBA locations RO'),
+  R('CFG-ARI-01', 'config', 'PCIe Base r6.0 §7.8.7', 'the ARI capability reports its Next Function Number; ARI Control bits are writable only when their capability is set'),
+  R('FMT-LSPCI-01', 'formats', 'pciutils 3.9 lspci -x/-xxx/-xxxx output, lib/dump.c reader', 'an exported dump imports back to identical bytes (64, 256 and 4096 bytes)'),
+  R('FMT-LSPCI-02', 'formats', 'pciutils 3.9 lib/dump.c reader', 'malformed dumps raise only a typed parse error naming the line and the problem'),
+  R('FMT-LSPCI-03', 'formats', 'pciutils 3.9 lib/dump.c reader', 'one file may hold several functions, with or without a domain'),
+  R('FMT-LSPCI-04', 'formats', 'pciutils 3.9 lspci -F -vvv', 'the real lspci decodes the header and every capability of an exported function as built'),
+  R('FMT-LSPCI-05', 'formats', 'pciutils 3.9 lspci -F -vvv', 'the real lspci decodes a Type 1 port: bus numbers and ARI forwarding'),
+  R('FMT-DECODE-01', 'formats', 'iovsim design (never crash on input)', 'the lspci-style decoder terminates and never throws on any configuration bytes'),
+  R('CLI-DUMP-01', 'cli', 'iovsim CLI contract', '`iovsim dump` prints a readable dump back in lspci -xxxx form and exits 2 with the error on stderr for unusable input'),
+  R('ARCH-LAYER-01', 'arch', 'iovsim design (DEVELOPERS.md architecture)', 'imports run one way: lower layers never import higher ones; the core imports no npm package'),
+];
+
+/**
+ * The requirement with this ID, or undefined.
+ * @example
+ * ```ts
+ * requirement('CFG-BAR-01')?.title;
+ * ```
+ * @category Conformance
+ */
+export function requirement(id: string): Requirement | undefined {
+  return REQUIREMENTS.find((r) => r.id === id);
+}
+
+/**
+ * Renders the catalogue as the Markdown of `spec/requirements.md`.
+ * @example
+ * ```ts
+ * writeFileSync('spec/requirements.md', renderRequirementsMarkdown());
+ * ```
+ * @category Conformance
+ */
+export function renderRequirementsMarkdown(): string {
+  const lines = [
+    '# Requirements',
+    '',
+    'Generated from `src/conformance/requirements.ts` by `npm run spec`; do not edit by hand.',
+    'Every test or property that checks a requirement starts its name with the ID.',
+    'Section numbers refer to the PCI Express Base Specification, Revision 6.0, unless named otherwise.',
+    '',
+  ];
+  let layer = '';
+  for (const r of REQUIREMENTS) {
+    if (r.layer !== layer) {
+      layer = r.layer;
+      lines.push(`## ${layer}`, '', '| ID | Requirement | Source |', '|---|---|---|');
+    }
+    lines.push(`| ${r.id} | ${r.title.replace(/\|/g, '\\|')} | ${r.spec} |`);
+    const next = REQUIREMENTS[REQUIREMENTS.indexOf(r) + 1];
+    if (next === undefined || next.layer !== layer) lines.push('');
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,30 @@
+/**
+ * iovsim: a register-accurate PCIe configuration space (headers, capabilities, BARs) run by one
+ * generic register engine, with lspci dump interoperability. Import it as a spec oracle: what a
+ * device must answer to each configuration access, and why.
+ *
+ * @module iovsim
+ */
+export { mask, extract, deposit, mask64, extract64, deposit64, readLE, writeLE, readLE64, u32, hex } from './bits/index.js';
+export type { AccessSize } from './bits/index.js';
+export {
+  ACCESS_INFO, ACCESS_TYPES, RESET_KINDS, defineRegister, defineBlock, LayoutError, AccessError, DiagnosticLog,
+  LayoutBuilder, Layout, RegisterSpace,
+} from './regs/index.js';
+export type {
+  Access, AccessInfo, ResetKind, FieldDef, RegisterDef, RegisterHooks, BlockDef, CheckedBlock, CheckedRegister, FieldInfo,
+  LayoutErrorCode, AccessErrorCode, Diagnostic, DiagnosticCode, DiagnosticSink, Severity, PlacedRegister, Placement,
+  WriteEvent, PreWriteHook, PostWriteHook, PostResetHook, HookImpls, SpaceOptions,
+} from './regs/index.js';
+export {
+  ConfigSpace, ConfigSpaceBuilder, buildConfigSpace, CONFIG_SPACE_SIZE, CAP_ID, EXT_CAP_ID, pcieCapability, PCIE_DEVICE_TYPE,
+  pmCapability, msiCapability, msixCapability, ariCapability, walkCapabilities, walkExtendedCapabilities, sampleEndpointSpec,
+  configSpaceFromImage, opaqueCapability,
+} from './config/index.js';
+export type {
+  BarSpec, HeaderSpec, Type0HeaderSpec, Type1HeaderSpec, CommonHeaderSpec, BarInfo, PlacedCapability, FunctionSpec, CapabilityDef,
+  PcieCapabilityOptions, PcieDeviceType, PmCapabilityOptions, MsiCapabilityOptions, MsixCapabilityOptions, AriCapabilityOptions,
+  CapabilityEntry, WalkProblem, WalkProblemCode, WalkResult, ImageOptions, ImageResult, CapabilityDecoder,
+} from './config/index.js';
+export { LspciParseError, parseLspciDump, formatLspciDump, formatLspciDumps, formatPciAddress, parsePciAddress } from './formats/index.js';
+export type { PciAddress, DumpFunction, LspciDumpInput, LspciDumpSize, LspciParseErrorCode, PciAddressFormatOptions } from './formats/index.js';
