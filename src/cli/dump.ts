@@ -10,7 +10,8 @@ Reads an lspci -x / -xxx / -xxxx dump (one or more functions, optional domain) a
 in lspci -xxxx form, so a dump can be validated and normalised. lspci -F reads the output.
 
 Options:
-  --size N    print N bytes per function (64, 256 or 4096; default: as many as were read)
+  --size N    print at most N bytes per function (64, 256 or 4096; default: all that were read).
+              Like lspci -F, a function never prints more bytes than its dump holds.
   -h, --help  this text
 
 Exit status: 0 printed; 2 unusable input (the error, with its line number, goes to stderr).
@@ -43,7 +44,7 @@ export function dumpCommand(args: readonly string[], io: CliIo): number {
   }
   try {
     const fns = parseLspciDump(text);
-    io.out(formatLspciDumps(fns.map((f) => ({ address: f.address, bytes: f.bytes, description: f.description, size: size ?? f.size }))));
+    io.out(formatLspciDumps(fns.map((f) => ({ address: f.address, bytes: f.bytes, description: f.description, size: size === undefined || size > f.size ? f.size : size }))));
     return EXIT.ok;
   } catch (e) {
     if (e instanceof LspciParseError) {
