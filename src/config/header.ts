@@ -30,6 +30,12 @@ export interface CommonHeaderSpec {
   readonly decodeEnablesHardwiredZero?: boolean;
   /** @defaultValue false */
   readonly immediateReadiness?: boolean;
+  /**
+   * Whether Command I/O Space and Memory Space Enable are implemented (RW). By default they are
+   * exactly when an I/O BAR, or a memory BAR or expansion ROM, exists; an image loaded without BAR
+   * sizes says so explicitly.
+   */
+  readonly decodes?: { readonly io: boolean; readonly memory: boolean };
 }
 
 /**
@@ -171,7 +177,7 @@ export function headerBlock(h: HeaderSpec, capPointer: number): CheckedBlock {
   const bars = h.bars ?? [];
   const hasIo = bars.some((b) => b?.kind === 'io');
   const hasMem = bars.some((b) => b !== undefined && b.kind !== 'io') || h.expansionRomSize !== undefined;
-  const regs = commonRegisters(h, capPointer, hasIo || h.type === 1, hasMem || h.type === 1);
+  const regs = commonRegisters(h, capPointer, h.decodes?.io ?? (hasIo || h.type === 1), h.decodes?.memory ?? (hasMem || h.type === 1));
   if (h.type === 0) {
     regs.push(...barSlots(where, bars, 6, 0x10));
     regs.push(

@@ -156,12 +156,20 @@ export function configSpaceFromImage(image: Uint8Array, options: ImageOptions = 
   const type = b[0x0e]! & 0x7f;
   if (type !== 0 && type !== 1) throw new LayoutError('layout.bad-option', `header type ${type} is not modelled (only 0 and 1)`);
   const u16 = (o: number): number => readLE(b, o, 2);
+  const bars = barSpecs(b, type === 0 ? 6 : 2, options.barSizes ?? []);
+  const raw = Array.from({ length: type === 0 ? 6 : 2 }, (_, i) => readLE(b, 0x10 + i * 4, 4));
+  const romAt = type === 0 ? 0x30 : 0x38;
+  // Sizes are unknown, so decode enables are implemented wherever the image shows such a BAR.
+  const decodes = {
+    io: type === 1 || raw.some((v) => (v & 1) === 1) || (b[4]! & 1) === 1,
+    memory: type === 1 || raw.some((v) => v !== 0 && (v & 1) === 0) || readLE(b, romAt, 4) !== 0 || (b[4]! & 2) === 2,
+  };
   const common = {
     vendorId: u16(0), deviceId: u16(2), revisionId: b[8]!, classCode: readLE(b, 8, 4) >>> 8,
-    multiFunction: (b[0x0e]! & 0x80) !== 0, interruptPin: b[0x3d]! & 7,
+    multiFunction: (b[0x0e]! & 0x80) !== 0, interruptPin: b[0x3d]! & 7, decodes,
     ...(options.expansionRomSize === undefined ? {} : { expansionRomSize: options.expansionRomSize }),
   };
-  const bars = barSpecs(b, type === 0 ? 6 : 2, options.barSizes ?? []);
+
   const header: HeaderSpec = type === 0
     ? { ...common, type: 0, bars, subsystemVendorId: u16(0x2c), subsystemId: u16(0x2e) }
     : { ...common, type: 1, bars, ioWindow: (b[0x1c]! & 0xf) === 1 ? '32' : '16', prefetchableWindow: (u16(0x24) & 0xf) === 1 ? '64' : '32' };

@@ -67,6 +67,8 @@ export const REQUIREMENTS: readonly Requirement[] = [
   R('CFG-MSI-01', 'config', 'PCIe Base r6.0 §7.7.1', 'the MSI capability takes the layout its options select'),
   R('CFG-MSIX-01', 'config', 'PCIe Base r6.0 §7.7.2', 'the MSI-X capability: Table Size N−1, Function Mask and Enable RW, table and PBA locations RO'),
   R('CFG-ARI-01', 'config', 'PCIe Base r6.0 §7.8.7', 'the ARI capability reports its Next Function Number; ARI Control bits are writable only when their capability is set'),
+  R('CFG-IMG-01', 'config', 'PCIe Base r6.0 §7.5.1, §7.5.1.1.11, §7.6.3', 'a function loaded from a dump reads back exactly the dumped bytes; known capabilities become live registers, unknown ones opaque read-only bytes'),
+  R('CFG-IMG-02', 'config', 'iovsim design (bad input gets a typed error)', 'loading any bytes either succeeds or raises a LayoutError; broken or looping chains are reported, not followed'),
   R('FMT-LSPCI-01', 'formats', 'pciutils 3.9 lspci -x/-xxx/-xxxx output, lib/dump.c reader', 'an exported dump imports back to identical bytes (64, 256 and 4096 bytes)'),
   R('FMT-LSPCI-02', 'formats', 'pciutils 3.9 lib/dump.c reader', 'malformed dumps raise only a typed parse error naming the line and the problem'),
   R('FMT-LSPCI-03', 'formats', 'pciutils 3.9 lib/dump.c reader', 'one file may hold several functions, with or without a domain'),

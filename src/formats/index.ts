@@ -6,3 +6,5 @@
  */
 export { LspciParseError, formatPciAddress, parsePciAddress, parseLspciDump, formatLspciDump, formatLspciDumps } from './lspci.js';
 export type { PciAddress, PciAddressFormatOptions, DumpFunction, LspciDumpInput, LspciDumpSize, LspciParseErrorCode } from './lspci.js';
+export { describeFunction } from './lspci-decode.js';
+export type { DescribeFunctionOptions } from './lspci-decode.js';

@@ -33,7 +33,7 @@ function describeViolations(result: ICruiseResult, options: ICruiseOptions): str
 }
 
 describe('architecture (dependency-cruiser)', () => {
-  it('src/ has no dependency violations', async () => {
+  it('ARCH-LAYER-01: src/ has no dependency violations', async () => {
     const result = await cruiseTree(ROOT, join(ROOT, 'tsconfig.json'));
     const options = await extractDepcruiseOptions(CONFIG);
     // Guard against a config that cruises nothing: the bits and regs layers exist.
