@@ -64,13 +64,13 @@ interface CompiledHooks {
   pre: (PreWriteHook | undefined)[];
   post: (PostWriteHook | undefined)[];
   reset: (PostResetHook | undefined)[];
-  /** Registers with pre/post hooks per hooked DWORD. */
-  byDword: Map<number, PlacedRegister[]>;
+  /** Registers with pre/post hooks per hooked DWORD (sparse). */
+  byDword: PlacedRegister[][];
 }
 
 function compileHooks(layout: Layout, impls: HookImpls): CompiledHooks {
   const n = layout.registers.length;
-  const out: CompiledHooks = { pre: new Array(n), post: new Array(n), reset: new Array(n), byDword: new Map() };
+  const out: CompiledHooks = { pre: new Array(n), post: new Array(n), reset: new Array(n), byDword: [] };
   const need = <T>(table: Readonly<Record<string, T>> | undefined, name: string | undefined, r: PlacedRegister, kind: string): T | undefined => {
     if (name === undefined) return undefined;
     const impl = table?.[name];
@@ -85,9 +85,9 @@ function compileHooks(layout: Layout, impls: HookImpls): CompiledHooks {
     out.reset[r.index] = need(impls.postReset, h.postReset, r, 'postReset');
     if (h.preWrite !== undefined || h.postWrite !== undefined) {
       const di = r.offset >>> 2;
-      const list = out.byDword.get(di) ?? [];
+      const list = out.byDword[di] ?? [];
       list.push(r);
-      out.byDword.set(di, list);
+      out.byDword[di] = list;
     }
   }
   return out;
@@ -121,17 +121,25 @@ function regMask(width: number): number {
  * @category Registers
  */
 export class RegisterSpace {
-  private readonly bytes: Uint8Array;
-  private readonly view: DataView;
+  /** Storage as little-endian DWORD values (byte k of the space is bits 8k..8k+7 of word k/4). */
+  private readonly words: Uint32Array;
+  /** Per DWORD: 1 where a write needs neither hooks nor diagnostics (the fast path). */
+  private readonly plain: Uint8Array;
+  private readonly wmask: Uint32Array;
+  private readonly w1cmask: Uint32Array;
+  private readonly limit: number;
   private readonly hooks: CompiledHooks;
   private readonly sink: DiagnosticSink | undefined;
   private readonly resetImage: Uint32Array;
 
   constructor(readonly layout: Layout, options: SpaceOptions = {}) {
-    this.bytes = new Uint8Array(layout.size);
-    this.view = new DataView(this.bytes.buffer);
+    this.words = new Uint32Array(layout.size / 4);
+    this.wmask = layout.wmask;
+    this.w1cmask = layout.w1cmask;
+    this.limit = layout.size;
     this.hooks = compileHooks(layout, options.hooks ?? {});
     this.sink = options.onDiagnostic;
+    this.plain = layout.hookedDword.map((h) => (h === 0 && this.sink === undefined ? 1 : 0));
     this.resetImage = layout.resetImage;
     const ro = options.readOnlyImage;
     if (ro !== undefined) {
@@ -139,7 +147,7 @@ export class RegisterSpace {
       const dv = new DataView(ro.buffer, ro.byteOffset, ro.byteLength);
       this.resetImage = layout.resetImage.map((v, i) => ((v & ~layout.readOnly[i]!) | (dv.getUint32(i * 4, true) & layout.readOnly[i]!)) >>> 0);
     }
-    for (let i = 0; i < this.resetImage.length; i++) this.view.setUint32(i * 4, this.resetImage[i]!, true);
+    this.words.set(this.resetImage);
   }
 
   /** Bytes in the space. */
@@ -162,8 +170,13 @@ export class RegisterSpace {
    * @throws {AccessError} If the access is not 1, 2 or 4 naturally aligned bytes inside the space.
    */
   read(offset: number, size: AccessSize): number {
+    if (size === 4 && (offset & 3) === 0 && offset >>> 0 === offset && offset < this.limit) return this.words[offset >>> 2]!;
+    return this.readGeneral(offset, size);
+  }
+
+  private readGeneral(offset: number, size: AccessSize): number {
     this.check(offset, size);
-    return ((this.view.getUint32(offset & ~3, true) >>> ((offset & 3) * 8)) & SIZE_MASK[size]) >>> 0;
+    return ((this.words[offset >>> 2]! >>> ((offset & 3) * 8)) & SIZE_MASK[size]) >>> 0;
   }
 
   /**
@@ -173,6 +186,23 @@ export class RegisterSpace {
    * or `value` does not fit.
    */
   write(offset: number, size: AccessSize, value: number): void {
+    // Fast path: an aligned, in-range DWORD write to a DWORD without hooks, diagnostics off.
+    if (
+      size === 4 && (offset & 3) === 0 && offset >>> 0 === offset && offset < this.limit && this.plain[offset >>> 2] === 1 &&
+      (value >>> 0 === value || (value | 0) === value)
+    ) {
+      const di = offset >>> 2;
+      const v = value >>> 0;
+      const cur = this.words[di]!;
+      const w = this.wmask[di]!;
+      this.words[di] = (((cur & ~w) | (v & w)) & ~(v & this.w1cmask[di]!)) >>> 0;
+      return;
+    }
+    this.writeGeneral(offset, size, value);
+  }
+
+  /** The general write path: any size, hooks, diagnostics, full argument checks. */
+  private writeGeneral(offset: number, size: AccessSize, value: number): void {
     this.check(offset, size);
     const max = SIZE_MASK[size];
     if (!Number.isInteger(value) || value > max || value < (size === 4 ? -0x8000_0000 : 0)) {
@@ -182,15 +212,10 @@ export class RegisterSpace {
     const sh = (offset & 3) * 8;
     const be = (max << sh) >>> 0;
     let v = ((value & max) << sh) >>> 0;
-    const at = di * 4;
-    const cur = this.view.getUint32(at, true);
+    const cur = this.words[di]!;
     const L = this.layout;
-    const hooked = L.hookedDword[di] === 1 ? this.hooks.byDword.get(di) : undefined;
-    let befores: number[] | undefined;
-    if (hooked !== undefined) {
-      befores = hooked.map((r) => this.registerValue(r));
-      v = this.runPreHooks(hooked, befores, cur, v, be);
-    }
+    const hooked = L.hookedDword[di] === 1 ? this.hooks.byDword[di] : undefined;
+    if (hooked !== undefined) v = this.runPreHooks(hooked, cur, v, be);
     const w = L.wmask[di]! & be;
     const c = L.w1cmask[di]! & be;
     const next = (((cur & ~w) | (v & w)) & ~(v & c)) >>> 0;
@@ -199,45 +224,50 @@ export class RegisterSpace {
       const diff = (v ^ cur) & be;
       if ((rz | (diff & (L.rsvdpmask[di]! | L.romask[di]! | L.unclaimed[di]!))) !== 0) this.report(di, cur, v, be);
     }
-    if (next !== cur) this.view.setUint32(at, next, true);
-    if (hooked !== undefined && befores !== undefined) this.runPostHooks(hooked, befores, cur, v, be);
+    if (next !== cur) this.words[di] = next;
+    if (hooked !== undefined) this.runPostHooks(hooked, cur, v, be);
   }
 
   private registerValue(r: PlacedRegister): number {
     const sh = (r.offset & 3) * 8;
-    return ((this.view.getUint32(r.offset & ~3, true) >>> sh) & regMask(r.width)) >>> 0;
+    return ((this.words[r.offset >>> 2]! >>> sh) & regMask(r.width)) >>> 0;
   }
 
-  private touchInfo(r: PlacedRegister, cur: number, v: number, be: number): { sh: number; rm: number; touched: number; written: number } {
+  /** Hook event for register `r` of a DWORD whose value was `cur` before a write of `v` with byte enables `be`. */
+  private event(r: PlacedRegister, cur: number, v: number, be: number): WriteEvent {
     const sh = (r.offset & 3) * 8;
     const rm = regMask(r.width);
     const touched = ((be >>> sh) & rm) >>> 0;
     const written = ((((v >>> sh) & touched) | ((cur >>> sh) & ~touched)) & rm) >>> 0;
-    return { sh, rm, touched, written };
+    return { space: this, register: r, before: ((cur >>> sh) & rm) >>> 0, written, touched };
   }
 
-  private runPreHooks(regs: PlacedRegister[], befores: number[], cur: number, v: number, be: number): number {
+  private runPreHooks(regs: readonly PlacedRegister[], cur: number, v: number, be: number): number {
     let out = v;
-    regs.forEach((r, i) => {
+    for (const r of regs) {
       const pre = this.hooks.pre[r.index];
-      if (pre === undefined) return;
-      const t = this.touchInfo(r, cur, out, be);
-      if (t.touched === 0) return;
-      const nv = (pre({ space: this, register: r, before: befores[i]!, written: t.written, touched: t.touched }) & t.rm) >>> 0;
-      const place = (t.touched * 2 ** t.sh) >>> 0;
-      out = ((out & ~place) | ((nv * 2 ** t.sh) & place)) >>> 0;
-    });
+      if (pre === undefined) continue;
+      const e = this.event(r, cur, out, be);
+      if (e.touched === 0) continue;
+      const sh = (r.offset & 3) * 8;
+      const nv = (pre(e) & regMask(r.width)) >>> 0;
+      const place = (e.touched * 2 ** sh) >>> 0;
+      out = ((out & ~place) | ((nv * 2 ** sh) & place)) >>> 0;
+    }
     return out;
   }
 
-  private runPostHooks(regs: PlacedRegister[], befores: number[], cur: number, v: number, be: number): void {
-    regs.forEach((r, i) => {
+  private runPostHooks(regs: readonly PlacedRegister[], cur: number, v: number, be: number): void {
+    for (const r of regs) {
       const post = this.hooks.post[r.index];
-      if (post === undefined) return;
-      const t = this.touchInfo(r, cur, v, be);
-      if (t.touched === 0) return;
-      post({ space: this, register: r, before: befores[i]!, written: t.written, touched: t.touched, after: this.registerValue(r) });
-    });
+      if (post === undefined) continue;
+      const sh = (r.offset & 3) * 8;
+      const rm = regMask(r.width);
+      const touched = ((be >>> sh) & rm) >>> 0;
+      if (touched === 0) continue;
+      const written = ((((v >>> sh) & touched) | ((cur >>> sh) & ~touched)) & rm) >>> 0;
+      post({ space: this, register: r, before: ((cur >>> sh) & rm) >>> 0, written, touched, after: this.registerValue(r) });
+    }
   }
 
   private report(di: number, cur: number, v: number, be: number): void {
@@ -321,11 +351,10 @@ export class RegisterSpace {
   }
 
   private setRegisterBits(r: PlacedRegister, m: number, bits: number): void {
-    const at = r.offset & ~3;
+    const di = r.offset >>> 2;
     const sh = (r.offset & 3) * 8;
-    const cur = this.view.getUint32(at, true);
     const pm = (m * 2 ** sh) >>> 0;
-    this.view.setUint32(at, ((cur & ~pm) | ((bits * 2 ** sh) & pm)) >>> 0, true);
+    this.words[di] = ((this.words[di]! & ~pm) | ((bits * 2 ** sh) & pm)) >>> 0;
   }
 
   /**
@@ -338,8 +367,7 @@ export class RegisterSpace {
     const keep = kind === 'flr' ? L.keepFlr : kind === 'hot' ? L.keepHot : undefined;
     for (let i = 0; i < this.resetImage.length; i++) {
       const k = keep === undefined ? 0 : keep[i]!;
-      const cur = this.view.getUint32(i * 4, true);
-      this.view.setUint32(i * 4, ((cur & k) | (this.resetImage[i]! & ~k)) >>> 0, true);
+      this.words[i] = ((this.words[i]! & k) | (this.resetImage[i]! & ~k)) >>> 0;
     }
     for (const r of L.registers) this.hooks.reset[r.index]?.(this, r, kind);
   }
@@ -349,7 +377,9 @@ export class RegisterSpace {
     if (!Number.isInteger(offset) || !Number.isInteger(length) || offset < 0 || length < 0 || offset + length > this.layout.size) {
       throw new AccessError('access.out-of-range', `peek of ${length} bytes at ${offset} leaves the space`);
     }
-    return this.bytes.slice(offset, offset + length);
+    const out = new Uint8Array(length);
+    for (let i = 0; i < length; i++) out[i] = (this.words[(offset + i) >>> 2]! >>> (((offset + i) & 3) * 8)) & 0xff;
+    return out;
   }
 
   /** Backdoor: stores raw bytes at `offset`, bypassing masks, hooks and diagnostics (for loading images). */
@@ -357,6 +387,10 @@ export class RegisterSpace {
     if (!Number.isInteger(offset) || offset < 0 || offset + data.length > this.layout.size) {
       throw new AccessError('access.out-of-range', `poke of ${data.length} bytes at ${offset} leaves the space`);
     }
-    this.bytes.set(data, offset);
+    for (let i = 0; i < data.length; i++) {
+      const at = offset + i;
+      const sh = (at & 3) * 8;
+      this.words[at >>> 2] = ((this.words[at >>> 2]! & ~(0xff << sh)) | (data[i]! << sh)) >>> 0;
+    }
   }
 }

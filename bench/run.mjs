@@ -1,0 +1,80 @@
+// iovsim benchmarks: `npm run bench` (builds first). Figures are wall-clock on this machine; every
+// ratio compares against a baseline run in the same process, so machine speed cancels out.
+import { buildConfigSpace, sampleEndpointSpec } from '../dist/index.js';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const OPS = Number(process.env.BENCH_OPS ?? 2_000_000);
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** Runs fn(OPS) ROUNDS times after a warm-up and returns the median ops per second. */
+function measure(fn) {
+  fn(Math.min(OPS, 200_000));
+  const rates = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const t0 = process.hrtime.bigint();
+    const sink = fn(OPS);
+    const ns = Number(process.hrtime.bigint() - t0);
+    if (sink === 0.5) console.log('');
+    rates.push(OPS / (ns / 1e9));
+  }
+  return median(rates);
+}
+
+const fmt = (n) => (n >= 1e6 ? `${(n / 1e6).toFixed(1)} M/s` : `${(n / 1e3).toFixed(1)} k/s`);
+
+// ---- Config space: DWORD writes and reads through the public API vs a raw masked Uint32Array ----
+const fn = buildConfigSpace(sampleEndpointSpec());
+const layout = fn.layout;
+// The access pattern: DWORD offsets over the header and capabilities (0x000..0x10F) with random values.
+const N = 4096;
+const offsets = new Uint32Array(N);
+const values = new Uint32Array(N);
+let seed = 12345;
+const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8);
+for (let i = 0; i < N; i++) {
+  offsets[i] = (rnd() % (0x110 / 4)) * 4;
+  values[i] = (rnd() * 257) >>> 0;
+}
+// Do not trigger Initiate FLR in the write benchmark (it resets the whole function: a different cost).
+for (let i = 0; i < N; i++) if (offsets[i] === 0xa8) values[i] &= ~0x8000;
+
+const raw = new Uint32Array(1024);
+const wmask = layout.wmask.slice();
+const w1cmask = layout.w1cmask.slice();
+
+const apiWrite = measure((n) => {
+  for (let k = 0; k < n; k++) {
+    const i = k & (N - 1);
+    fn.write(offsets[i], 4, values[i]);
+  }
+  return 0;
+});
+const rawWrite = measure((n) => {
+  for (let k = 0; k < n; k++) {
+    const i = k & (N - 1);
+    const d = offsets[i] >>> 2;
+    const v = values[i];
+    raw[d] = (((raw[d] & ~wmask[d]) | (v & wmask[d])) & ~(v & w1cmask[d])) >>> 0;
+  }
+  return raw[0];
+});
+const apiRead = measure((n) => {
+  let acc = 0;
+  for (let k = 0; k < n; k++) acc ^= fn.read(offsets[k & (N - 1)], 4);
+  return acc;
+});
+const rawRead = measure((n) => {
+  let acc = 0;
+  for (let k = 0; k < n; k++) acc ^= raw[offsets[k & (N - 1)] >>> 2];
+  return acc;
+});
+
+const writeRatio = rawWrite / apiWrite;
+const readRatio = rawRead / apiRead;
+console.log('config space: DWORD accesses over header + capabilities (median of %d rounds of %d)', ROUNDS, OPS);
+console.log(`  write  public API ${fmt(apiWrite).padStart(10)}   raw masked Uint32Array ${fmt(rawWrite).padStart(10)}   API is ${writeRatio.toFixed(2)}x slower (target <= 5x: ${writeRatio <= 5 ? 'met' : 'NOT met'})`);
+console.log(`  read   public API ${fmt(apiRead).padStart(10)}   raw Uint32Array        ${fmt(rawRead).padStart(10)}   API is ${readRatio.toFixed(2)}x slower`);
