@@ -180,8 +180,8 @@ function hex(v: number | bigint, digits: number): string {
 }
 
 /** `Name+` / `Name-`. */
-function flag(name: string, on: boolean | number): string {
-  return `${name}${on !== false && on !== 0 ? '+' : '-'}`;
+function flag(name: string, on: boolean): string {
+  return `${name}${on ? '+' : '-'}`;
 }
 
 function bit(v: number, n: number): boolean {

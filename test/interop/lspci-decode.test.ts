@@ -1,4 +1,4 @@
-import { describe, it, expect, afterAll } from 'vitest';
+import { describe, it, expect, afterAll, beforeAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -111,15 +111,20 @@ function headerLines(lines: readonly string[], prefix: RegExp): string[] {
 }
 
 describe.skipIf(!haveLspci)('lspci decode interop (lspci -F -vvv reads what we build and export)', () => {
-  const dir = haveLspci ? mkdtempSync(join(tmpdir(), 'iovsim-lspci-decode-')) : '';
+  let dir = '';
+  let endpoint: ConfigSpace;
+  let epBytes: Uint8Array;
+  let epFile = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'iovsim-lspci-decode-'));
+    endpoint = programmedEndpoint();
+    epBytes = endpoint.peek();
+    epFile = join(dir, 'endpoint.txt');
+    writeFileSync(epFile, formatLspciDump({ address: EP_ADDRESS, bytes: epBytes, description: 'Ethernet controller' }, 4096));
+  });
   afterAll(() => {
     if (dir !== '') rmSync(dir, { recursive: true, force: true });
   });
-
-  const endpoint = programmedEndpoint();
-  const epBytes = endpoint.peek();
-  const epFile = dir === '' ? '' : join(dir, 'endpoint.txt');
-  if (epFile !== '') writeFileSync(epFile, formatLspciDump({ address: EP_ADDRESS, bytes: epBytes, description: 'Ethernet controller' }, 4096));
 
   it('FMT-LSPCI-04: lspci -vvv decodes the header and every capability of an exported function as built', () => {
     const lines = device(lspci(['-F', epFile, '-vvv', '-nn']), '01:00.0');
