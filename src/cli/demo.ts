@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { hex } from '../bits/index.js';
-import { buildConfigSpace, sampleEndpointSpec, walkCapabilities, walkExtendedCapabilities, type ConfigSpace } from '../config/index.js';
-import { formatLspciDump, type PciAddress } from '../formats/index.js';
+import { buildConfigSpace, sampleEndpointSpec, type ConfigSpace } from '../config/index.js';
+import { describeFunction, formatLspciDump, type PciAddress } from '../formats/index.js';
 import { DiagnosticLog } from '../regs/index.js';
 import { EXIT, type CliIo } from './io.js';
 
@@ -43,14 +43,12 @@ export function demoCommand(args: readonly string[], io: CliIo): number {
   io.out('iovsim demo: a sample PCIe endpoint, built from data and run by the register engine\n\n');
   io.out('Firmware sizes and programs the BARs:\n');
   for (const n of programLikeFirmware(fn)) io.out(`  ${n}\n`);
-  io.out('\nDecoded BARs:\n');
+  io.out('\nThe model\'s view of the BARs (sizes and decode state, which a dump cannot show):\n');
   for (const b of fn.bars()) {
     io.out(`  Region ${b.index}: ${b.kind === 'io' ? 'I/O ports' : 'Memory'} at ${hex(b.base, b.kind === 'mem64' ? 16 : 8)} [size=0x${(b.size ?? 0n).toString(16)}] ${b.kind}${b.prefetchable ? ' prefetchable' : ''} ${b.active ? 'decoding' : 'not decoding'}\n`);
   }
-  io.out('\nCapabilities (as the walkers find them):\n');
-  const bytes = fn.peek();
-  for (const e of walkCapabilities(bytes).entries) io.out(`  [${hex(e.offset, 2)}] ${fn.capabilities.find((c) => c.offset === e.offset)?.title ?? `ID ${hex(e.id, 2)}`}\n`);
-  for (const e of walkExtendedCapabilities(bytes).entries) io.out(`  [${hex(e.offset, 3)} v${e.version ?? 1}] ${fn.capabilities.find((c) => c.offset === e.offset)?.title ?? `ID ${hex(e.id, 4)}`}\n`);
+  io.out('\nThe function, decoded lspci -vv style from its configuration bytes:\n\n');
+  io.out(describeFunction(fn.peek(), address, { verbose: 2 }));
   io.out('\nA careless driver writes 0xffff to Command and 0xffff to Status:\n');
   log.take();
   fn.hwSet('header.status', 'receivedMasterAbort');
