@@ -100,7 +100,8 @@ describe('iovsim demo', () => {
     expect(r.out).toMatch(/BAR0 probe answers 0xfffe0000/);
     expect(r.out).toMatch(/BAR3 probe answers 0xffffc004 \/ 0xffffffff/);
     expect(r.out).toMatch(/driver\.rsvdz-nonzero/);
-    const dump = r.out.slice(r.out.indexOf('01:00.0 '));
+    const dump = r.out.slice(r.out.indexOf('01:00.0 Ethernet controller: iovsim'));
+    expect(r.out).toMatch(/Capabilities: \[a0\] Express \(v2\) Endpoint/);
     const [f] = parseLspciDump(dump);
     expect(f!.bytes[0x10 + 2]).toBe(0x80); // BAR0 = 0xfe800000
   });
