@@ -11,9 +11,34 @@ import { LayoutError } from '../regs/errors.js';
  * @category Config Space
  */
 export type BarSpec =
-  | { readonly kind: 'mem32'; readonly size: number; readonly prefetchable?: boolean }
-  | { readonly kind: 'mem64'; readonly size: number | bigint; readonly prefetchable?: boolean }
-  | { readonly kind: 'io'; readonly size: number };
+  | {
+      /** 32-bit memory BAR (Memory Space Indicator 0, Type 00b). */
+      readonly kind: 'mem32';
+      /** Window size in bytes: a power of two from 16 bytes to 2 GiB. */
+      readonly size: number;
+      /**
+       * Value of the BAR's Prefetchable bit.
+       * @defaultValue false
+       */
+      readonly prefetchable?: boolean;
+    }
+  | {
+      /** 64-bit memory BAR (Memory Space Indicator 0, Type 10b); also takes the next BAR slot. */
+      readonly kind: 'mem64';
+      /** Window size in bytes: a power of two of at least 16 bytes (a bigint for sizes beyond 2^53). */
+      readonly size: number | bigint;
+      /**
+       * Value of the BAR's Prefetchable bit.
+       * @defaultValue false
+       */
+      readonly prefetchable?: boolean;
+    }
+  | {
+      /** I/O BAR (Memory Space Indicator 1). */
+      readonly kind: 'io';
+      /** Window size in bytes: a power of two from 4 to 256 bytes. */
+      readonly size: number;
+    };
 
 /** @internal log2 of a power of two (bigint-safe), or −1 if not a power of two. */
 export function log2Exact(size: bigint): number {

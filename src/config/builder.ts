@@ -129,9 +129,21 @@ export class ConfigSpaceBuilder {
  * @category Config Space
  */
 export interface FunctionSpec {
+  /** The Type 0 or Type 1 header: identity, BARs and options. */
   readonly header: HeaderSpec;
-  /** Capabilities in chain order (standard and extended may be mixed; each goes to its own list). */
-  readonly capabilities?: readonly (CapabilityDef | { readonly def: CapabilityDef; readonly at: number })[];
+  /**
+   * Capabilities in chain order (standard and extended may be mixed; each goes to its own list).
+   * A bare definition goes to the next free DWORD; wrap it as `{ def, at }` to pin its offset.
+   */
+  readonly capabilities?: readonly (
+    | CapabilityDef
+    | {
+        /** The capability to place. */
+        readonly def: CapabilityDef;
+        /** Byte offset of its header in the configuration space; must be DWORD-aligned and inside its list's range. */
+        readonly at: number;
+      }
+  )[];
 }
 
 /**

@@ -10,10 +10,15 @@ import { log2Exact, type BarSpec } from './bar.js';
 export interface PlacedCapability {
   /** Instance name, e.g. `cap.pcie`, `ecap.ari`. Registers are `<name>.<register>`. */
   readonly name: string;
+  /** Which capability list holds it: `standard` (from 0x34) or `extended` (from 0x100). */
   readonly space: 'standard' | 'extended';
+  /** Capability ID (8-bit for standard capabilities, 16-bit for extended ones); see {@link CAP_ID} and {@link EXT_CAP_ID}. */
   readonly id: number;
+  /** Byte offset of the capability's header in the configuration space. */
   readonly offset: number;
+  /** Size in bytes, header included. */
   readonly size: number;
+  /** Name as the spec writes it, e.g. `PCI Express Capability`. */
   readonly title: string;
 }
 
@@ -24,7 +29,9 @@ export interface PlacedCapability {
 export interface BarInfo {
   /** BAR slot (the lower slot for a 64-bit BAR). */
   readonly index: number;
+  /** Decoder type: 32-bit memory, 64-bit memory (two BAR slots) or I/O space. */
   readonly kind: 'mem32' | 'mem64' | 'io';
+  /** The BAR's Prefetchable bit is set (always false for I/O BARs). */
   readonly prefetchable: boolean;
   /** Size in bytes, or undefined when unknown (a BAR imported from a dump without a size). */
   readonly size: bigint | undefined;
@@ -120,7 +127,16 @@ export class ConfigSpace extends RegisterSpace {
    * The expansion ROM: size, programmed base, and whether it decodes (ROM Enable and Memory Space Enable).
    * @spec PCIe Base r6.0 §7.5.1.2.4 (Expansion ROM Base Address)
    */
-  expansionRom(): { readonly size: number; readonly base: number; readonly enabled: boolean } | undefined {
+  expansionRom():
+    | {
+        /** ROM size in bytes (a power of two). */
+        readonly size: number;
+        /** Programmed ROM base address (address bits only, ROM Enable masked off). */
+        readonly base: number;
+        /** ROM Enable and Memory Space Enable are both set, so the ROM decodes. */
+        readonly enabled: boolean;
+      }
+    | undefined {
     if (this.romSize === undefined) return undefined;
     const v = this.read(this.headerType === 0 ? 0x30 : 0x38, 4);
     const k = log2Exact(BigInt(this.romSize));

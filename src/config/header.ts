@@ -11,31 +11,49 @@ export const HEADER_SPEC = 'PCIe Base r6.0 §7.5.1';
  * @category Config Space
  */
 export interface CommonHeaderSpec {
+  /** 16-bit Vendor ID register value, as assigned by PCI-SIG (e.g. 0x8086). */
   readonly vendorId: number;
+  /** 16-bit Device ID register value, as the vendor assigns it. */
   readonly deviceId: number;
-  /** @defaultValue 0 */
+  /**
+   * 8-bit Revision ID register value.
+   * @defaultValue 0
+   */
   readonly revisionId?: number;
   /** 24-bit Class Code (base class, sub-class, programming interface), e.g. 0x020000. */
   readonly classCode: number;
-  /** @defaultValue false */
+  /**
+   * Sets the Multi-Function Device bit of the Header Type register.
+   * @defaultValue false
+   */
   readonly multiFunction?: boolean;
   /** Interrupt Pin: 0 none, 1..4 INTA..INTD. @defaultValue 0 */
   readonly interruptPin?: number;
   /** Expansion ROM size in bytes (power of two, 2 KiB..16 MiB); absent means no ROM. */
   readonly expansionRomSize?: number;
   /**
-   * Hardwire Command I/O Space and Memory Space Enable to 0 (as a Virtual Function's header does).
+   * The header of an SR-IOV Virtual Function: Command I/O Space, Memory Space and Interrupt Disable
+   * are hardwired to 0 (VF memory decode follows the PF's VF MSE; VFs have no INTx).
+   * @spec PCI-SIG SR-IOV r1.1 §3.4.1.3 (VF Command register); PCIe Base r6.0 §9.3.4.1.3
    * @defaultValue false
    */
-  readonly decodeEnablesHardwiredZero?: boolean;
-  /** @defaultValue false */
+  readonly virtualFunction?: boolean;
+  /**
+   * Sets the Status register's Immediate Readiness bit.
+   * @defaultValue false
+   */
   readonly immediateReadiness?: boolean;
   /**
    * Whether Command I/O Space and Memory Space Enable are implemented (RW). By default they are
    * exactly when an I/O BAR, or a memory BAR or expansion ROM, exists; an image loaded without BAR
    * sizes says so explicitly.
    */
-  readonly decodes?: { readonly io: boolean; readonly memory: boolean };
+  readonly decodes?: {
+    /** Command I/O Space Enable is implemented (RW). */
+    readonly io: boolean;
+    /** Command Memory Space Enable is implemented (RW). */
+    readonly memory: boolean;
+  };
 }
 
 /**
@@ -43,12 +61,19 @@ export interface CommonHeaderSpec {
  * @category Config Space
  */
 export interface Type0HeaderSpec extends CommonHeaderSpec {
+  /** Header Layout (Header Type register bits 6:0): 0 selects the Type 0 header. */
   readonly type: 0;
   /** Up to six BAR slots; a 64-bit BAR takes its slot and the next, which must be left undefined. */
   readonly bars?: readonly (BarSpec | undefined)[];
-  /** @defaultValue 0 */
+  /**
+   * 16-bit Subsystem Vendor ID register value.
+   * @defaultValue 0
+   */
   readonly subsystemVendorId?: number;
-  /** @defaultValue 0 */
+  /**
+   * 16-bit Subsystem ID register value.
+   * @defaultValue 0
+   */
   readonly subsystemId?: number;
 }
 
@@ -57,6 +82,7 @@ export interface Type0HeaderSpec extends CommonHeaderSpec {
  * @category Config Space
  */
 export interface Type1HeaderSpec extends CommonHeaderSpec {
+  /** Header Layout (Header Type register bits 6:0): 1 selects the Type 1 header. */
   readonly type: 1;
   /** Up to two BAR slots. */
   readonly bars?: readonly (BarSpec | undefined)[];
@@ -102,7 +128,7 @@ export function barSlots(where: string, bars: readonly (BarSpec | undefined)[], 
 function commonRegisters(h: HeaderSpec, capPointer: number, hasIo: boolean, hasMem: boolean): RegisterDef[] {
   const hasCapabilities = capPointer !== 0;
   const s = `${HEADER_SPEC}.1`;
-  const hw0 = h.decodeEnablesHardwiredZero === true;
+  const hw0 = h.virtualFunction === true;
   return [
     { id: 'vendorId', name: 'Vendor ID', offset: 0x00, width: 16, spec: `${s}.1`, fields: { vendorId: ro([15, 0], checkInt('vendorId', h.vendorId, 16)) } },
     { id: 'deviceId', name: 'Device ID', offset: 0x02, width: 16, spec: `${s}.2`, fields: { deviceId: ro([15, 0], checkInt('deviceId', h.deviceId, 16)) } },
@@ -119,7 +145,7 @@ function commonRegisters(h: HeaderSpec, capPointer: number, hasIo: boolean, hasM
         idselStepping: ro([7, 7]),
         serrEnable: { bits: [8, 8], access: 'RW' },
         fastBackToBack: ro([9, 9]),
-        interruptDisable: { bits: [10, 10], access: 'RW' },
+        interruptDisable: { bits: [10, 10], access: hw0 ? 'RO' : 'RW' },
       },
     },
     {

@@ -44,11 +44,19 @@ export interface ImageOptions extends Omit<SpaceOptions, 'readOnlyImage'> {
  * @category Config Space
  */
 export interface ImageResult {
+  /** The loaded function's configuration space. */
   readonly space: ConfigSpace;
   /** Capability-chain problems; capabilities after a problem are not loaded. */
   readonly problems: readonly WalkProblem[];
   /** Capabilities kept as opaque read-only bytes because the model does not decode them. */
-  readonly opaque: readonly { readonly id: number; readonly offset: number; readonly space: 'standard' | 'extended' }[];
+  readonly opaque: readonly {
+    /** Capability ID (8-bit standard, 16-bit extended). */
+    readonly id: number;
+    /** Byte offset of the capability header. */
+    readonly offset: number;
+    /** Which capability list holds it: `standard` or `extended`. */
+    readonly space: 'standard' | 'extended';
+  }[];
 }
 
 const TYPE_BY_CODE = new Map<number, PcieDeviceType>(Object.entries(PCIE_DEVICE_TYPE).map(([k, v]) => [v, k as PcieDeviceType]));

@@ -25,9 +25,11 @@ export type WalkProblemCode = 'cap.loop' | 'cap.misaligned' | 'cap.out-of-range'
  * @category Capabilities
  */
 export interface WalkProblem {
+  /** Stable machine-readable code of the problem. */
   readonly code: WalkProblemCode;
   /** Offset of the pointer or header at fault. */
   readonly offset: number;
+  /** Human-readable explanation. */
   readonly message: string;
 }
 
@@ -36,7 +38,9 @@ export interface WalkProblem {
  * @category Capabilities
  */
 export interface WalkResult {
+  /** Capabilities found, in chain order, up to the first problem that stopped the walk. */
   readonly entries: readonly CapabilityEntry[];
+  /** Problems found; empty when the chain is well formed. */
   readonly problems: readonly WalkProblem[];
 }
 

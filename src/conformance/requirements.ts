@@ -16,6 +16,7 @@ export interface Requirement {
   readonly title: string;
   /** Where the rule comes from, e.g. `PCIe Base r6.0 §7.4`. */
   readonly spec: string;
+  /** The layer of iovsim the requirement is checked in. */
   readonly layer: RequirementLayer;
 }
 

@@ -19,11 +19,17 @@ export type Access = 'RO' | 'RW' | 'RW1C' | 'ROS' | 'RWS' | 'RW1CS' | 'HwInit' |
  * @category Registers
  */
 export interface AccessInfo {
+  /** Software writes store the written bit value. */
   readonly swWrite: boolean;
+  /** Software writing 1 clears the bit and writing 0 leaves it unchanged (write-1-to-clear). */
   readonly w1c: boolean;
+  /** The bit keeps its value across hot reset and FLR; only a cold or warm reset restores it. */
   readonly sticky: boolean;
+  /** The bit is reserved (RsvdP or RsvdZ): the device holds it at its reset value. */
   readonly reserved: boolean;
+  /** The device (hardware side) may change the bit. */
   readonly hwWrite: boolean;
+  /** One-line human-readable description of the attribute. */
   readonly summary: string;
 }
 

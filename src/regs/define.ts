@@ -72,13 +72,21 @@ export interface RegisterDef {
 
 /** A compiled field: its shifted mask and reset, ready for the engine. @category Registers */
 export interface FieldInfo {
+  /** Field name, the lowerCamel key it had in {@link RegisterDef.fields}. */
   readonly name: string;
+  /** Highest bit of the field (inclusive), counted from bit 0 of the register. */
   readonly hi: number;
+  /** Lowest bit of the field (inclusive), counted from bit 0 of the register. */
   readonly lo: number;
+  /** Register-relative mask of the field's bits, already shifted into place (unsigned 32-bit). */
   readonly mask: number;
+  /** Attribute of the field's bits as the spec names it. */
   readonly access: Access;
+  /** Value after reset, in field units (not shifted). */
   readonly reset: number;
+  /** Whether a Function Level Reset keeps the field although it is not sticky. */
   readonly preserveOnFlr: boolean;
+  /** Spec section that defines the field, or `undefined` when it is the register's. */
   readonly spec: string | undefined;
 }
 
@@ -87,7 +95,9 @@ export interface FieldInfo {
  * @category Registers
  */
 export interface CheckedRegister {
+  /** The definition the register was compiled from. */
   readonly def: RegisterDef;
+  /** Compiled fields, ordered by their lowest bit. */
   readonly fields: readonly FieldInfo[];
   /** Value after reset. */
   readonly reset: number;
@@ -193,7 +203,9 @@ export interface BlockDef {
 
 /** A checked block. @category Registers */
 export interface CheckedBlock {
+  /** The definition the block was checked from. */
   readonly def: BlockDef;
+  /** Checked registers, in the order the definition lists them. */
   readonly registers: readonly CheckedRegister[];
 }
 

@@ -8,7 +8,10 @@ export type DiagnosticCode =
   | 'driver.rsvdp-changed'
   | 'driver.ro-write'
   | 'driver.unimplemented-write'
-  | (string & { readonly __diagnosticCode?: never });
+  | (string & {
+      /** Type-level brand only, never present at run time: keeps editor completion of the known codes while still accepting any other string. */
+      readonly __diagnosticCode?: never;
+    });
 
 /** Severity of a {@link Diagnostic}. @category Registers */
 export type Severity = 'error' | 'warning' | 'note';
@@ -21,6 +24,7 @@ export type Severity = 'error' | 'warning' | 'note';
 export interface Diagnostic {
   /** Stable code, e.g. `driver.rsvdz-nonzero`. */
   readonly code: DiagnosticCode;
+  /** How serious the condition is. */
   readonly severity: Severity;
   /** Requirement ID in spec/ (e.g. `REG-RSVDZ-01`). */
   readonly requirement: string;

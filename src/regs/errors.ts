@@ -34,6 +34,7 @@ export type LayoutErrorCode =
  * @category Registers
  */
 export class LayoutError extends Error {
+  /** Error name. */
   override readonly name = 'LayoutError';
   /** Stable machine-readable code. */
   readonly code: LayoutErrorCode;
@@ -59,6 +60,7 @@ export type AccessErrorCode = 'access.bad-size' | 'access.misaligned' | 'access.
  * @category Registers
  */
 export class AccessError extends Error {
+  /** Error name. */
   override readonly name = 'AccessError';
   /** Stable machine-readable code. */
   readonly code: AccessErrorCode;

@@ -18,6 +18,7 @@ export interface PlacedRegister {
   readonly offset: number;
   /** Width in bits. */
   readonly width: 8 | 16 | 32;
+  /** The compiled register definition: fields, masks and reset value. */
   readonly checked: CheckedRegister;
   /** Spec section of the register (or of its block). */
   readonly spec: string;
@@ -28,8 +29,11 @@ export interface PlacedRegister {
  * @category Registers
  */
 export interface Placement {
+  /** Instance name, unique in the layout; the prefix of qualified register names (e.g. `header`). */
   readonly name: string;
+  /** Absolute byte offset of the block's start in the space. */
   readonly base: number;
+  /** The checked block placed there. */
   readonly block: CheckedBlock;
 }
 
@@ -138,7 +142,11 @@ export class Layout {
   readonly hookedDword: Uint8Array;
   private readonly byName = new Map<string, PlacedRegister>();
 
-  /** @internal Use {@link LayoutBuilder}. */
+  /**
+   * @internal Use {@link LayoutBuilder}.
+   * @param size - Bytes in the space, a multiple of 4 (4096 for PCIe configuration space).
+   * @param placements - Blocks placed in the space, each with its instance name and base offset.
+   */
   constructor(readonly size: number, readonly placements: readonly Placement[]) {
     const n = size / 4;
     this.wmask = new Uint32Array(n);

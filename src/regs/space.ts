@@ -11,7 +11,9 @@ import type { Layout, PlacedRegister } from './layout.js';
  * @category Registers
  */
 export interface WriteEvent {
+  /** The space being written. */
   readonly space: RegisterSpace;
+  /** The register the write touches. */
   readonly register: PlacedRegister;
   /** Register value before the write. */
   readonly before: number;
@@ -39,8 +41,11 @@ export type PostResetHook = (space: RegisterSpace, register: PlacedRegister, kin
  * @category Registers
  */
 export interface HookImpls {
+  /** Implementations of the {@link RegisterHooks.preWrite} names, by name. */
   readonly preWrite?: Readonly<Record<string, PreWriteHook>>;
+  /** Implementations of the {@link RegisterHooks.postWrite} names, by name. */
   readonly postWrite?: Readonly<Record<string, PostWriteHook>>;
+  /** Implementations of the {@link RegisterHooks.postReset} names, by name. */
   readonly postReset?: Readonly<Record<string, PostResetHook>>;
 }
 
@@ -132,6 +137,14 @@ export class RegisterSpace {
   private readonly sink: DiagnosticSink | undefined;
   private readonly resetImage: Uint32Array;
 
+  /**
+   * Instantiates `layout` with every register at its reset value (read-only bits overridden by
+   * {@link SpaceOptions.readOnlyImage} when given).
+   * @param layout - The compiled layout of the space; shared, never modified.
+   * @param options - Hook implementations, diagnostic sink and firmware-set read-only values.
+   * @throws {LayoutError} If a hook name the layout uses has no implementation.
+   * @throws {AccessError} If `readOnlyImage` does not have one byte per byte of the space.
+   */
   constructor(readonly layout: Layout, options: SpaceOptions = {}) {
     this.words = new Uint32Array(layout.size / 4);
     this.wmask = layout.wmask;

@@ -58,7 +58,25 @@ export const f = {
 };
 
 /** Well-known standard capability IDs. @spec PCI Code and ID Assignment r1.x §2 @category Capabilities */
-export const CAP_ID = { pm: 0x01, msi: 0x05, vendor: 0x09, pcie: 0x10, msix: 0x11 } as const;
+export const CAP_ID = {
+  /** Power Management (0x01). */
+  pm: 0x01,
+  /** MSI, Message Signaled Interrupts (0x05). */
+  msi: 0x05,
+  /** Vendor-Specific (0x09). */
+  vendor: 0x09,
+  /** PCI Express (0x10). */
+  pcie: 0x10,
+  /** MSI-X (0x11). */
+  msix: 0x11,
+} as const;
 
 /** Well-known extended capability IDs. @spec PCI Code and ID Assignment r1.x §3 @category Capabilities */
-export const EXT_CAP_ID = { aer: 0x0001, ari: 0x000e, sriov: 0x0010 } as const;
+export const EXT_CAP_ID = {
+  /** Advanced Error Reporting, AER (0x0001). */
+  aer: 0x0001,
+  /** Alternative Routing-ID Interpretation, ARI (0x000E). */
+  ari: 0x000e,
+  /** Single Root I/O Virtualization, SR-IOV (0x0010). */
+  sriov: 0x0010,
+} as const;

@@ -30,12 +30,16 @@ export const PCIE_DEVICE_TYPE: Readonly<Record<PcieDeviceType, number>> = {
  * @category Capabilities
  */
 export interface PcieCapabilityOptions {
+  /** Device/Port Type field of the PCI Express Capabilities register. */
   readonly deviceType: PcieDeviceType;
   /** Max_Payload_Size Supported in bytes (128..4096). @defaultValue 256 */
   readonly maxPayloadSupported?: number;
   /** Function Level Reset Capability (endpoints only). @defaultValue true for endpoints */
   readonly flrCapable?: boolean;
-  /** @defaultValue true */
+  /**
+   * Extended Tag Field Supported bit of the Device Capabilities register (8-bit tags).
+   * @defaultValue true
+   */
   readonly extendedTagSupported?: boolean;
   /** Max Link Speed as the Supported Link Speeds index (1 = 2.5 GT/s … 6 = 64 GT/s). @defaultValue 1 */
   readonly maxLinkSpeed?: number;
