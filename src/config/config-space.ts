@@ -78,14 +78,27 @@ export class ConfigSpace extends RegisterSpace {
   readonly capabilities: readonly PlacedCapability[];
   private readonly barSpecs: readonly (BarSpec | undefined)[];
   private readonly romSize: number | undefined;
+  private readonly meta: ConfigMeta;
+  private readonly options: SpaceOptions;
 
   /** @internal Use {@link ConfigSpaceBuilder}. */
   constructor(layout: Layout, meta: ConfigMeta, options: SpaceOptions = {}) {
     super(layout, options);
+    this.meta = meta;
+    this.options = options;
     this.headerType = meta.headerType;
     this.capabilities = meta.capabilities;
     this.barSpecs = meta.bars;
     this.romSize = meta.expansionRomSize;
+  }
+
+  /**
+   * A new function with the same layout, capabilities and hooks, in its reset state. The compiled
+   * layout is shared, so many instances (one per Virtual Function) cost one storage array each.
+   * @param options - replaces the options this space was built with (e.g. another diagnostic sink).
+   */
+  instantiate(options: SpaceOptions = this.options): ConfigSpace {
+    return new ConfigSpace(this.layout, this.meta, options);
   }
 
   /** The capability with this ID (first match), or undefined. */
