@@ -53,6 +53,8 @@ export function log2Exact(size: bigint): number {
 
 /** @internal Checks a BarSpec and returns log2(size). */
 export function checkBar(where: string, b: BarSpec): number {
+  if (typeof b.size === 'number' && !Number.isSafeInteger(b.size)) throw new LayoutError('layout.bad-option', `${where}: size ${b.size} is not an integer`);
+  if (typeof b.size !== 'number' && typeof b.size !== 'bigint') throw new LayoutError('layout.bad-option', `${where}: size is not a number`);
   const size = BigInt(b.size);
   const k = log2Exact(size);
   if (k < 0) throw new LayoutError('layout.bad-option', `${where}: size ${size} is not a power of two`);
@@ -116,7 +118,7 @@ export function expansionRomRegister(offset: number, size: number | undefined, s
   if (size === undefined) {
     return { id: 'expansionRom', name: 'Expansion ROM Base Address (unimplemented)', offset, width: 32, spec, fields: { unimplemented: probe([31, 0]) } };
   }
-  const k = log2Exact(BigInt(size));
+  const k = Number.isSafeInteger(size) ? log2Exact(BigInt(size)) : -1;
   if (k < 11 || k > 24) throw new LayoutError('layout.bad-option', `expansion ROM size ${size} is not a power of two in 2 KiB..16 MiB`);
   const fields: Record<string, FieldDef> = {
     enable: { bits: [0, 0], access: 'RW' },

@@ -63,6 +63,10 @@ export class ConfigSpaceBuilder {
         if (p.at === undefined) throw new LayoutError('layout.capability-space-full', `${what} (${p.def.size} bytes) does not fit below 0x${hi.toString(16)}`);
         throw new LayoutError('layout.capability-outside-space', `${what} at 0x${at.toString(16)} (+${p.def.size}) leaves 0x${lo.toString(16)}..0x${(hi - 1).toString(16)}`);
       }
+      const clash = where.findIndex((o, i) => at < o + list[i]!.def.size && o < at + p.def.size);
+      if (clash >= 0) {
+        throw new LayoutError('layout.block-overlap', `${what} at 0x${at.toString(16)} (+${p.def.size}) overlaps the ${list[clash]!.def.name} capability at 0x${where[clash]!.toString(16)} (+${list[clash]!.def.size})`);
+      }
       where.push(at);
       cursor = at + p.def.size;
     }

@@ -103,6 +103,11 @@ function checkInt(where: string, v: number, bits: number): number {
   return v;
 }
 
+function checkPin(v: number): number {
+  if (!Number.isInteger(v) || v < 0 || v > 4) throw new LayoutError('layout.bad-option', `Interrupt Pin ${v} is not 0 (none) or 1..4 (INTA#..INTD#)`);
+  return v;
+}
+
 function ro(bits: readonly [number, number], reset = 0): FieldDef {
   return { bits, access: 'RO', reset };
 }
@@ -185,7 +190,7 @@ function commonRegisters(h: HeaderSpec, capPointer: number, hasIo: boolean, hasM
     { id: 'interruptLine', name: 'Interrupt Line', offset: 0x3c, width: 8, spec: `${s}.12`, fields: { interruptLine: { bits: [7, 0], access: 'RW' } } },
     {
       id: 'interruptPin', name: 'Interrupt Pin', offset: 0x3d, width: 8, spec: `${s}.13`,
-      fields: { interruptPin: ro([7, 0], checkInt('interruptPin', h.interruptPin ?? 0, 3)) },
+      fields: { interruptPin: ro([7, 0], checkPin(h.interruptPin ?? 0)) },
     },
   ];
 }

@@ -64,7 +64,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
   R('CFG-CAP-03', 'config', 'PCIe Base r6.0 §7.5.1.1.11, §7.6.3', 'a built space walks back to exactly the capabilities added, in order'),
   R('CFG-PCIE-01', 'config', 'PCIe Base r6.0 §7.5.3', 'the PCI Express capability (v2) has its registers with spec access types; ARI Forwarding Enable is writable only where supported'),
   R('CFG-PCIE-02', 'config', 'PCIe Base r6.0 §7.5.3.4, §6.6.2', 'Initiate FLR resets the function except sticky and FLR-exempt fields, and reads 0'),
-  R('CFG-PM-01', 'config', 'PCIe Base r6.0 §7.5.2', 'the Power Management capability: PowerState RW, PME_En sticky, PME_Status RW1CS'),
+  R('CFG-PM-01', 'config', 'PCIe Base r6.0 §7.5.2', 'the Power Management capability: PowerState RW (writes of unsupported D1/D2 discarded), PME_En sticky, PME_Status RW1CS'),
   R('CFG-MSI-01', 'config', 'PCIe Base r6.0 §7.7.1', 'the MSI capability takes the layout its options select'),
   R('CFG-MSIX-01', 'config', 'PCIe Base r6.0 §7.7.2', 'the MSI-X capability: Table Size N−1, Function Mask and Enable RW, table and PBA locations RO'),
   R('CFG-ARI-01', 'config', 'PCIe Base r6.0 §7.8.7', 'the ARI capability reports its Next Function Number; ARI Control bits are writable only when their capability is set'),

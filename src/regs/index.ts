@@ -16,3 +16,5 @@ export { LayoutBuilder, Layout } from './layout.js';
 export type { PlacedRegister, Placement } from './layout.js';
 export { RegisterSpace } from './space.js';
 export type { WriteEvent, PreWriteHook, PostWriteHook, PostResetHook, HookImpls, SpaceOptions } from './space.js';
+export { explainWrite } from './explain.js';
+export type { FieldChange } from './explain.js';

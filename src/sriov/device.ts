@@ -1,6 +1,8 @@
 import type { BarSpec } from '../config/bar.js';
 import { ConfigSpaceBuilder } from '../config/builder.js';
 import { ariCapability } from '../config/cap/ari.js';
+import { EXT_CAP_ID } from '../config/cap/capability.js';
+import { configSpaceFromImage } from '../config/image.js';
 import { pcieCapability } from '../config/cap/pcie.js';
 import type { ConfigSpace } from '../config/config-space.js';
 import type { AccessSize } from '../bits/bits.js';
@@ -31,6 +33,23 @@ export interface SriovDeviceOptions {
   readonly policy?: SriovPolicy;
   /** Receives every diagnostic of every function. */
   readonly onDiagnostic?: (d: Diagnostic) => void;
+  /**
+   * Configuration images to load the PFs from (by profile index), e.g. from a real device's lspci
+   * dump: the PF then answers what the dump shows, with the SR-IOV capability live. See
+   * {@link deviceFromDump}.
+   */
+  readonly pfImages?: readonly (PfImage | undefined)[];
+}
+
+/**
+ * A PF's configuration bytes and the BAR sizes a dump cannot carry.
+ * @category SR-IOV
+ */
+export interface PfImage {
+  /** 4096 (or 256) configuration bytes. */
+  readonly bytes: Uint8Array;
+  /** PF BAR sizes by slot (unknown sizes leave the BAR read-only). */
+  readonly barSizes?: readonly (number | bigint | undefined)[];
 }
 
 /**
@@ -119,15 +138,25 @@ export class PhysicalFunction {
     multiFunction: boolean,
     private readonly policy: SriovPolicy,
     private readonly report: (d: Diagnostic) => void,
+    image?: PfImage,
   ) {
     this.rid = rid;
     const sink = { onDiagnostic: report };
-    const pfBuilder = new ConfigSpaceBuilder({ ...profile.header, type: 0, multiFunction });
-    for (const c of profile.capabilities ?? []) pfBuilder.capability(c);
-    pfBuilder.capability(pcieCapability({ ...profile.pcie, deviceType: 'endpoint' }));
-    if (ari) pfBuilder.capability(ariCapability({ nextFunction }));
-    pfBuilder.capability(sriovCapability(profile.sriov, profile.function, lowest));
-    this.space = pfBuilder.build({ ...sink, hooks: this.hooks() });
+    if (image !== undefined) {
+      const sriov = (_b: Uint8Array, _at: number, room: number) => (room >= 0x40 ? sriovCapability(profile.sriov, profile.function, lowest) : undefined);
+      this.space = configSpaceFromImage(image.bytes, {
+        ...sink, hooks: this.hooks(), extendedDecoders: { [EXT_CAP_ID.sriov]: sriov }, ...(image.barSizes === undefined ? {} : { barSizes: image.barSizes }),
+      }).space;
+      if (this.space.capability(EXT_CAP_ID.sriov, 'extended') === undefined) throw new LayoutError('layout.bad-option', `function ${profile.function}: the image has no SR-IOV capability the model can load`);
+      if (this.vfEnable && this.numVfs <= this.totalVfs) this.enabled = this.numVfs;
+    } else {
+      const pfBuilder = new ConfigSpaceBuilder({ ...profile.header, type: 0, multiFunction });
+      for (const c of profile.capabilities ?? []) pfBuilder.capability(c);
+      pfBuilder.capability(pcieCapability({ ...profile.pcie, deviceType: 'endpoint' }));
+      if (ari) pfBuilder.capability(ariCapability({ nextFunction }));
+      pfBuilder.capability(sriovCapability(profile.sriov, profile.function, lowest));
+      this.space = pfBuilder.build({ ...sink, hooks: this.hooks() });
+    }
     const h = profile.header;
     const vfBuilder = new ConfigSpaceBuilder({
       type: 0, vendorId: 0xffff, deviceId: 0xffff, revisionId: profile.vfRevisionId ?? h.revisionId ?? 0, classCode: h.classCode,
@@ -426,7 +455,7 @@ export class SriovDevice {
     this.pfs = profile.pfs.map((p, i) => {
       const next = sorted[sorted.indexOf(p.function) + 1] ?? 0;
       const devfn = profile.ari ? (this.device << 3) + p.function : (this.device << 3) | p.function;
-      return new PhysicalFunction(i, p, routingId(this.bus, devfn), p.function === sorted[0], next, profile.ari, profile.pfs.length > 1, this.policy, report);
+      return new PhysicalFunction(i, p, routingId(this.bus, devfn), p.function === sorted[0], next, profile.ari, profile.pfs.length > 1, this.policy, report, options.pfImages?.[i]);
     });
   }
 

@@ -11,7 +11,7 @@ import { bitTable, type BitTable } from '../helpers/arb-layout.js';
  */
 class Reference {
   readonly bytes = new Uint8Array(4096);
-  constructor(readonly t: BitTable, private readonly devctl: number) {
+  constructor(readonly t: BitTable, private readonly devctl: number, private readonly pmcsr: number) {
     this.reset('cold');
   }
   bit(b: number): number {
@@ -26,12 +26,20 @@ class Reference {
     return v;
   }
   write(offset: number, size: number, value: number): void {
+    const pmcsr = this.pmcsr * 8;
+    const oldState = this.bit(pmcsr) | (this.bit(pmcsr + 1) << 1);
     for (let b = offset * 8; b < (offset + size) * 8; b++) {
       const v = Math.floor(value / 2 ** (b - offset * 8)) % 2;
       const a = this.t.access[b];
       if (a === undefined) continue;
       if (ACCESS_INFO[a].swWrite) this.setBit(b, v);
       else if (ACCESS_INFO[a].w1c && v === 1) this.setBit(b, 0);
+    }
+    // PM PowerState: a write of D1 or D2, which the sample does not support, is discarded.
+    const state = this.bit(pmcsr) | (this.bit(pmcsr + 1) << 1);
+    if (offset * 8 <= pmcsr && pmcsr < (offset + size) * 8 && (state === 1 || state === 2)) {
+      this.setBit(pmcsr, oldState & 1);
+      this.setBit(pmcsr + 1, oldState >> 1);
     }
     const flrBit = (this.devctl + 1) * 8 + 7; // Device Control bit 15
     const t = this.t.access[flrBit];
@@ -95,6 +103,7 @@ describe('config space (model-based)', () => {
   const proto = buildConfigSpace(sampleEndpointSpec());
   const table = bitTable(proto.layout);
   const devctl = proto.layout.register('cap.pcie.deviceControl').offset;
+  const pmcsr = proto.layout.register('cap.pm.pmcsr').offset;
   const hwFields = proto.layout.registers.flatMap((r) =>
     r.checked.fields.filter((f) => ACCESS_INFO[f.access].hwWrite).map((f) => ({ reg: r.qname, f, at: r.offset })),
   );
@@ -115,7 +124,7 @@ describe('config space (model-based)', () => {
   it('REG-MODEL-01: random reads, writes, hardware updates and resets agree with a naive bit-level reference', () => {
     fc.assert(
       fc.property(fc.commands(commands, { maxCommands: 80, size: 'max' }), (cmds) => {
-        const setup = () => ({ model: new Reference(table, devctl), real: { real: buildConfigSpace(sampleEndpointSpec()) } });
+        const setup = () => ({ model: new Reference(table, devctl, pmcsr), real: { real: buildConfigSpace(sampleEndpointSpec()) } });
         fc.modelRun(setup, cmds);
       }),
       { numRuns: Math.min(40, fc.readConfigureGlobal().numRuns ?? 40) },

@@ -12,10 +12,10 @@ function testFiles(dir: string): string[] {
 
 const ID = /\b[A-Z]{2,6}-[A-Z0-9]{2,8}-\d{2}\b/g;
 
-/** Requirement IDs named at the start of test titles: string literals that open with `ID [ID…]:`. */
+/** Requirement IDs named at the start of test titles: string literals that open with `ID [ID…]` then `:` or a space. */
 function idsInTitles(src: string): Set<string> {
   const ids = new Set<string>();
-  for (const m of src.matchAll(/(['"`])((?:[A-Z]{2,6}-[A-Z0-9]{2,8}-\d{2}\s*)+):/g)) {
+  for (const m of src.matchAll(/(['"`])((?:[A-Z]{2,6}-[A-Z0-9]{2,8}-\d{2}[\s:]+)+)/g)) {
     for (const id of m[2]!.match(ID) ?? []) ids.add(id);
   }
   return ids;

@@ -199,7 +199,7 @@ export function pcieCapability(o: PcieCapabilityOptions): CapabilityDef {
       id: 'linkControl2', name: 'Link Control 2', offset: 0x30, width: 16, spec: `${spec}.19`,
       fields: {
         targetLinkSpeed: { bits: [3, 0], access: 'RWS', reset: speed }, enterCompliance: { bits: [4, 4], access: 'RWS' },
-        hwAutonomousSpeedDisable: keep([5, 5]), selectableDeemphasis: f.hw([6, 6]), transmitMargin: { bits: [9, 7], access: 'RWS' },
+        hwAutonomousSpeedDisable: { bits: [5, 5], access: 'RWS' }, selectableDeemphasis: f.hw([6, 6]), transmitMargin: { bits: [9, 7], access: 'RWS' },
         enterModifiedCompliance: { bits: [10, 10], access: 'RWS' }, complianceSos: { bits: [11, 11], access: 'RWS' },
         compliancePresetDeemphasis: { bits: [15, 12], access: 'RWS' },
       },

@@ -1,3 +1,4 @@
+import type { PreWriteHook } from '../../regs/space.js';
 import { f, CAP_ID, type CapabilityDef } from './capability.js';
 
 /**
@@ -30,19 +31,28 @@ export interface PmCapabilityOptions {
  */
 export function pmCapability(o: PmCapabilityOptions = {}): CapabilityDef {
   const spec = 'PCIe Base r6.0 §7.5.2';
+  const d1 = o.d1 === true;
+  const d2 = o.d2 === true;
+  // A write of an unsupported optional state (D1, D2) completes but is discarded (§7.5.2.2).
+  const hook = `pm.powerState.${d1 ? 'd1' : ''}${d2 ? 'd2' : ''}`;
+  const keepUnsupported: PreWriteHook = (e) => {
+    const want = e.written & 3;
+    return (want === 1 && !d1) || (want === 2 && !d2) ? (e.written & ~3) | (e.before & 3) : e.written;
+  };
   return {
     space: 'standard', id: CAP_ID.pm, key: 'pm', name: 'Power Management', size: 8, spec,
+    hooks: { preWrite: { [hook]: keepUnsupported } },
     registers: [
       {
         id: 'pmc', name: 'Power Management Capabilities', offset: 2, width: 16, spec: `${spec}.1`,
         fields: {
           version: f.ro([2, 0], 3), pmeClock: f.ro([3, 3]), immediateReadinessOnD0: f.ro([4, 4]), dsi: f.ro([5, 5], o.dsi === true ? 1 : 0),
-          auxCurrent: f.ro([8, 6]), d1Support: f.ro([9, 9], o.d1 === true ? 1 : 0), d2Support: f.ro([10, 10], o.d2 === true ? 1 : 0),
+          auxCurrent: f.ro([8, 6]), d1Support: f.ro([9, 9], d1 ? 1 : 0), d2Support: f.ro([10, 10], d2 ? 1 : 0),
           pmeSupport: f.ro([15, 11], o.pmeSupport ?? 0),
         },
       },
       {
-        id: 'pmcsr', name: 'Power Management Control/Status', offset: 4, width: 16, spec: `${spec}.2`, rest: 'RsvdP',
+        id: 'pmcsr', name: 'Power Management Control/Status', offset: 4, width: 16, spec: `${spec}.2`, rest: 'RsvdP', hooks: { preWrite: hook },
         fields: {
           powerState: f.rw([1, 0]), noSoftReset: f.ro([3, 3], o.noSoftReset === false ? 0 : 1),
           pmeEnable: { bits: [8, 8], access: 'RWS' }, dataSelect: f.ro([12, 9]), dataScale: f.ro([14, 13]),
