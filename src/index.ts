@@ -1,7 +1,8 @@
 /**
  * iovsim: a register-accurate PCIe configuration space (headers, capabilities, BARs) run by one
- * generic register engine, with lspci dump interoperability. Import it as a spec oracle: what a
- * device must answer to each configuration access, and why.
+ * generic register engine, the SR-IOV capability with Physical and Virtual Functions, and lspci
+ * dump interoperability. Import it as a spec oracle: what a device must answer to each
+ * configuration access, and why; where VF n is and its BAR window; would Linux enable N VFs.
  *
  * @module iovsim
  */
@@ -9,12 +10,12 @@ export { mask, extract, deposit, mask64, extract64, deposit64, readLE, writeLE, 
 export type { AccessSize } from './bits/index.js';
 export {
   ACCESS_INFO, ACCESS_TYPES, RESET_KINDS, defineRegister, defineBlock, LayoutError, AccessError, DiagnosticLog,
-  LayoutBuilder, Layout, RegisterSpace,
+  LayoutBuilder, Layout, RegisterSpace, explainWrite,
 } from './regs/index.js';
 export type {
   Access, AccessInfo, ResetKind, FieldDef, RegisterDef, RegisterHooks, BlockDef, CheckedBlock, CheckedRegister, FieldInfo,
   LayoutErrorCode, AccessErrorCode, Diagnostic, DiagnosticCode, DiagnosticSink, Severity, PlacedRegister, Placement,
-  WriteEvent, PreWriteHook, PostWriteHook, PostResetHook, HookImpls, SpaceOptions,
+  WriteEvent, PreWriteHook, PostWriteHook, PostResetHook, HookImpls, SpaceOptions, FieldChange,
 } from './regs/index.js';
 export {
   ConfigSpace, ConfigSpaceBuilder, buildConfigSpace, CONFIG_SPACE_SIZE, CAP_ID, EXT_CAP_ID, pcieCapability, PCIE_DEVICE_TYPE,
@@ -26,5 +27,13 @@ export type {
   PcieCapabilityOptions, PcieDeviceType, PmCapabilityOptions, MsiCapabilityOptions, MsixCapabilityOptions, AriCapabilityOptions,
   CapabilityEntry, WalkProblem, WalkProblemCode, WalkResult, ImageOptions, ImageResult, CapabilityDecoder,
 } from './config/index.js';
+export {
+  sriovCapability, SRIOV_POLICIES, igbProfile, maxVfProfile, routingId, asRoutingId, ridParts, formatRid, vfRoutingId, vfNumberOf,
+  reachable, SriovDevice, PhysicalFunction, linuxSriovEnable, deviceFromDump, SriovOracle,
+} from './sriov/index.js';
+export type {
+  SriovOptions, OffsetStride, SriovPolicy, DeviceProfile, PfProfile, RoutingId, SriovDeviceOptions, VfBarInfo, Window, AddressHit,
+  FunctionRef, LinuxHost, LinuxReason, LinuxVerdict, DumpedFunction, DumpDeviceOptions, DumpDevice, PfImage, ReadAnswer, WriteAnswer, VfLocation,
+} from './sriov/index.js';
 export { LspciParseError, parseLspciDump, formatLspciDump, formatLspciDumps, formatPciAddress, parsePciAddress } from './formats/index.js';
 export type { PciAddress, DumpFunction, LspciDumpInput, LspciDumpSize, LspciParseErrorCode, PciAddressFormatOptions } from './formats/index.js';

@@ -17,3 +17,8 @@ export { SriovDevice, PhysicalFunction } from './device.js';
 export type { SriovDeviceOptions, VfBarInfo, Window, AddressHit, FunctionRef } from './device.js';
 export { linuxSriovEnable } from './linux.js';
 export type { LinuxHost, LinuxReason, LinuxVerdict } from './linux.js';
+export { deviceFromDump } from './from-dump.js';
+export type { DumpedFunction, DumpDeviceOptions, DumpDevice } from './from-dump.js';
+export type { PfImage } from './device.js';
+export { SriovOracle } from './oracle.js';
+export type { ReadAnswer, WriteAnswer, VfLocation } from './oracle.js';
