@@ -35,5 +35,5 @@ export type {
   SriovOptions, OffsetStride, SriovPolicy, DeviceProfile, PfProfile, RoutingId, SriovDeviceOptions, VfBarInfo, Window, AddressHit,
   FunctionRef, LinuxHost, LinuxReason, LinuxVerdict, DumpedFunction, DumpDeviceOptions, DumpDevice, PfImage, ReadAnswer, WriteAnswer, VfLocation,
 } from './sriov/index.js';
-export { LspciParseError, parseLspciDump, formatLspciDump, formatLspciDumps, formatPciAddress, parsePciAddress } from './formats/index.js';
-export type { PciAddress, DumpFunction, LspciDumpInput, LspciDumpSize, LspciParseErrorCode, PciAddressFormatOptions } from './formats/index.js';
+export { LspciParseError, parseLspciDump, formatLspciDump, formatLspciDumps, formatPciAddress, parsePciAddress, describeFunction } from './formats/index.js';
+export type { PciAddress, DumpFunction, LspciDumpInput, LspciDumpSize, LspciParseErrorCode, PciAddressFormatOptions, DescribeFunctionOptions } from './formats/index.js';

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { match } from 'ts-pattern';
 import { demoCommand, DEMO_HELP } from './demo.js';
 import { dumpCommand, DUMP_HELP } from './dump.js';
+import { vfsCommand, VFS_HELP } from './vfs.js';
 import { EXIT, UsageError, processIo, type CliIo } from './io.js';
 
 const HELP = `Usage: iovsim <command> [options]
@@ -11,6 +12,7 @@ const HELP = `Usage: iovsim <command> [options]
 Commands:
   demo          build a sample PCIe endpoint, program it as firmware would, print it lspci-style
   dump <file>   read an lspci -x/-xxx/-xxxx dump and print it back in lspci -xxxx form
+  vfs <dump>    load SR-IOV PFs from a dump: each VF's Routing ID and BAR windows, Linux's verdict
   help [cmd]    this text, or a command's
 
 Every command takes --help. Exit status: 0 success, 1 findings, 2 unusable input or usage error.
@@ -27,8 +29,9 @@ export function main(argv: readonly string[], io: CliIo = processIo): number {
     return match(cmd)
       .with('demo', () => demoCommand(rest, io))
       .with('dump', () => dumpCommand(rest, io))
+      .with('vfs', () => vfsCommand(rest, io))
       .with('help', '--help', '-h', undefined, () => {
-        io.out(match(rest[0]).with('demo', () => DEMO_HELP).with('dump', () => DUMP_HELP).otherwise(() => HELP));
+        io.out(match(rest[0]).with('demo', () => DEMO_HELP)  .with('dump', () => DUMP_HELP).with('vfs', () => VFS_HELP).otherwise(() => HELP));
         return EXIT.ok;
       })
       .otherwise((c) => {

@@ -107,10 +107,11 @@ export class ConfigSpace extends RegisterSpace {
   }
 
   /**
-   * Decodes every implemented BAR.
+   * Decodes every implemented BAR (cached until the space changes; do not mutate the result).
    * @spec PCIe Base r6.0 §7.5.1.2.1 (BARs), §7.5.1.1.3 (Command: I/O and Memory Space Enable)
    */
-  bars(): BarInfo[] {
+  bars(): readonly BarInfo[] {
+    if (this.barCache !== undefined && this.barCache.version === this.version) return this.barCache.bars;
     const out: BarInfo[] = [];
     const slots = this.headerType === 0 ? 6 : 2;
     const command = this.read(0x04, 2);
@@ -133,8 +134,10 @@ export class ConfigSpace extends RegisterSpace {
       });
       if (is64) i++;
     }
+    this.barCache = { version: this.version, bars: out };
     return out;
   }
+  private barCache: { readonly version: number; readonly bars: readonly BarInfo[] } | undefined;
 
   /**
    * The expansion ROM: size, programmed base, and whether it decodes (ROM Enable and Memory Space Enable).

@@ -2,7 +2,7 @@
  * The layer a requirement belongs to.
  * @category Conformance
  */
-export type RequirementLayer = 'bits' | 'regs' | 'config' | 'formats' | 'cli' | 'arch';
+export type RequirementLayer = 'bits' | 'regs' | 'config' | 'sriov' | 'formats' | 'cli' | 'arch';
 
 /**
  * One requirement: a stable ID, our one-line paraphrase, and the section of the specification
@@ -70,6 +70,27 @@ export const REQUIREMENTS: readonly Requirement[] = [
   R('CFG-ARI-01', 'config', 'PCIe Base r6.0 §7.8.7', 'the ARI capability reports its Next Function Number; ARI Control bits are writable only when their capability is set'),
   R('CFG-IMG-01', 'config', 'PCIe Base r6.0 §7.5.1, §7.5.1.1.11, §7.6.3', 'a function loaded from a dump reads back exactly the dumped bytes; known capabilities become live registers, unknown ones opaque read-only bytes'),
   R('CFG-IMG-02', 'config', 'iovsim design (bad input gets a typed error)', 'loading any bytes either succeeds or raises a LayoutError; broken or looping chains are reported, not followed'),
+  R('SRIOV-CAP-01', 'sriov', 'PCIe Base r6.0 §9.3.3', 'the SR-IOV capability has every register with its spec access type; ARI Capable Hierarchy is writable only in the lowest-numbered PF'),
+  R('SRIOV-BAR-01', 'sriov', 'PCIe Base r6.0 §9.3.3.14', 'writing all ones to a VF BAR reads back the per-VF size mask with the type bits'),
+  R('SRIOV-BAR-02', 'sriov', 'PCIe Base r6.0 §9.3.3.14, §9.3.3.3.4', 'VF k\'s window is VF BAR base + (k − 1) × per-VF size; windows are disjoint, inside the PF\'s VF BAR region, and decode only while VF Enable and VF MSE are set'),
+  R('SRIOV-BAR-03', 'sriov', 'PCIe Base r6.0 §9.3.3.13, §9.3.3.14', 'VF BARs that are not aligned to, or not a whole multiple of, the System Page Size are reported'),
+  R('SRIOV-RID-01', 'sriov', 'PCIe Base r6.0 §9.3.3.9, §9.3.3.10', 'VF n\'s Routing ID is PF RID + First VF Offset + (n − 1) × VF Stride in 16 bits, the carry going into the bus; RIDs are distinct and the inverse finds the VF'),
+  R('SRIOV-RID-02', 'sriov', 'PCIe Base r6.0 §9.3.3.9-10, §7.3.3, §6.13', 'offset and stride follow NumVFs and ARI Capable Hierarchy; without ARI forwarding only device 0 of the secondary bus is reachable'),
+  R('SRIOV-LIFE-01', 'sriov', 'PCIe Base r6.0 §9.3.3.3.1', 'VF Enable with NumVFs = n makes VFs 1..n exist; VF Enable = 0 removes them; re-enabled VFs start in their reset state'),
+  R('SRIOV-LIFE-02', 'sriov', 'PCIe Base r6.0 §2.3.1 (Unsupported Request), §9.3.3.3.1', 'a configuration read of a function that does not exist returns all ones and a write is dropped, both reported'),
+  R('SRIOV-LIFE-03', 'sriov', 'PCIe Base r6.0 §9.2.2 (PF reset), §6.6.2', 'a PF reset or FLR clears the SR-IOV control state and removes the VFs; a VF FLR resets that VF only'),
+  R('SRIOV-LIFE-04', 'sriov', 'iovsim design (lazy VF storage)', 'enabling 65,535 VFs and reading them creates no per-VF storage; the first write to a VF creates exactly its own'),
+  R('SRIOV-LIFE-05', 'sriov', 'PCIe Base r6.0 §9.3.3.3.1', 'after VF Enable = 0 every former VF reads all ones; after re-enabling each VF reads its reset state'),
+  R('SRIOV-VF-01', 'sriov', 'PCIe Base r6.0 §9.3.4 (VF configuration space)', 'a VF reads Vendor/Device ID 0xFFFF, BARs 0, Command I/O and Memory Space 0, Interrupt Pin 0, Header Type 0, has a PCIe capability, ARI when the PF has it, and never SR-IOV'),
+  R('SRIOV-ISO-01', 'sriov', 'PCIe Base r6.0 §9.3.4 (VFs are independent functions)', 'a configuration write to one function never changes another function\'s configuration space'),
+  R('SRIOV-POL-01', 'sriov', 'PCIe Base r6.0 §9.3.3.7 (undefined)', 'NumVFs written while VF Enable is set: kept and reported, under each policy'),
+  R('SRIOV-POL-02', 'sriov', 'PCIe Base r6.0 §9.3.3.7 (undefined); QEMU CVE-2024-26327', 'NumVFs above TotalVFs: VF Enable refused (strict, qemu) or NumVFs clamped (clamp), reported'),
+  R('SRIOV-POL-03', 'sriov', 'PCIe Base r6.0 §9.3.3.3.1 (undefined)', 'VF Enable with NumVFs = 0: refused (strict) or enables no VFs (qemu, clamp), reported'),
+  R('SRIOV-POL-04', 'sriov', 'PCIe Base r6.0 §9.3.3.13 (undefined)', 'System Page Size of zero, several, or unsupported bits, or written while VF Enable is set: handled per policy and reported'),
+  R('SRIOV-POL-05', 'sriov', 'PCIe Base r6.0 §9.3.3.3.5 (undefined)', 'ARI Capable Hierarchy changed while VF Enable is set: handled per policy and reported'),
+  R('SRIOV-MODEL-01', 'sriov', 'iovsim design (model-based test)', 'random SR-IOV control sequences and resets agree with a small reference model under every policy, and never throw'),
+  R('SRIOV-LINUX-01', 'sriov', 'Linux v6.18 drivers/pci/iov.c', 'the Linux verdict follows sriov_init and sriov_enable: offset/stride, page size, VF BAR size, InitialVFs, nr limits, MMIO resources, bus range'),
+  R('SRIOV-ORACLE-01', 'sriov', 'iovsim design (driver oracle)', 'the oracle explains each write field by field with requirement and section, locates VFs and windows, and loads devices from dumps'),
   R('FMT-LSPCI-01', 'formats', 'pciutils 3.9 lspci -x/-xxx/-xxxx output, lib/dump.c reader', 'an exported dump imports back to identical bytes (64, 256 and 4096 bytes)'),
   R('FMT-LSPCI-02', 'formats', 'pciutils 3.9 lib/dump.c reader', 'malformed dumps raise only a typed parse error naming the line and the problem'),
   R('FMT-LSPCI-03', 'formats', 'pciutils 3.9 lib/dump.c reader', 'one file may hold several functions, with or without a domain'),
@@ -77,6 +98,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
   R('FMT-LSPCI-05', 'formats', 'pciutils 3.9 lspci -F -vvv', 'the real lspci decodes a Type 1 port: bus numbers and ARI forwarding'),
   R('FMT-DECODE-01', 'formats', 'iovsim design (never crash on input)', 'the lspci-style decoder terminates and never throws on any configuration bytes'),
   R('CLI-DUMP-01', 'cli', 'iovsim CLI contract', '`iovsim dump` prints a readable dump back in lspci -xxxx form and exits 2 with the error on stderr for unusable input'),
+  R('CLI-VFS-01', 'cli', 'iovsim CLI contract', '`iovsim vfs` prints each VF\'s Routing ID and BAR windows and the Linux verdict from a dump, as text or one JSON object; exit 2 for unusable input'),
   R('ARCH-LAYER-01', 'arch', 'iovsim design (DEVELOPERS.md architecture)', 'imports run one way: lower layers never import higher ones; the core imports no npm package'),
 ];
 

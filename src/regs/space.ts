@@ -133,6 +133,11 @@ export class RegisterSpace {
   private readonly wmask: Uint32Array;
   private readonly w1cmask: Uint32Array;
   private readonly limit: number;
+  /**
+   * Bumped by every change of state (software write, hardware-side update, reset, poke), so that
+   * values derived from the registers (decoded BARs, windows) can be cached and revalidated cheaply.
+   */
+  version = 0;
   private readonly hooks: CompiledHooks;
   private readonly sink: DiagnosticSink | undefined;
   private readonly resetImage: Uint32Array;
@@ -209,6 +214,7 @@ export class RegisterSpace {
       const cur = this.words[di]!;
       const w = this.wmask[di]!;
       this.words[di] = (((cur & ~w) | (v & w)) & ~(v & this.w1cmask[di]!)) >>> 0;
+      this.version++;
       return;
     }
     this.writeGeneral(offset, size, value);
@@ -238,6 +244,7 @@ export class RegisterSpace {
       if ((rz | (diff & (L.rsvdpmask[di]! | L.romask[di]! | L.unclaimed[di]!))) !== 0) this.report(di, cur, v, be);
     }
     if (next !== cur) this.words[di] = next;
+    this.version++;
     if (hooked !== undefined) this.runPostHooks(hooked, cur, v, be);
   }
 
@@ -368,6 +375,7 @@ export class RegisterSpace {
     const sh = (r.offset & 3) * 8;
     const pm = (m * 2 ** sh) >>> 0;
     this.words[di] = ((this.words[di]! & ~pm) | ((bits * 2 ** sh) & pm)) >>> 0;
+    this.version++;
   }
 
   /**
@@ -382,6 +390,7 @@ export class RegisterSpace {
       const k = keep === undefined ? 0 : keep[i]!;
       this.words[i] = ((this.words[i]! & k) | (this.resetImage[i]! & ~k)) >>> 0;
     }
+    this.version++;
     for (const r of L.registers) this.hooks.reset[r.index]?.(this, r, kind);
   }
 
@@ -405,5 +414,6 @@ export class RegisterSpace {
       const sh = (at & 3) * 8;
       this.words[at >>> 2] = ((this.words[at >>> 2]! & ~(0xff << sh)) | (data[i]! << sh)) >>> 0;
     }
+    this.version++;
   }
 }

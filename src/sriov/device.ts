@@ -168,6 +168,12 @@ export class PhysicalFunction {
     this.pristine = vfBuilder.build(sink);
   }
 
+  /** Offset of the SR-IOV capability in the PF's space. */
+  private get cap(): number {
+    return (this.capAt ??= this.space.capability(EXT_CAP_ID.sriov, 'extended')!.offset);
+  }
+  private capAt: number | undefined;
+
   /** SR-IOV options of the profile. */
   get sriov(): SriovOptions {
     return this.profile.sriov;
@@ -179,11 +185,11 @@ export class PhysicalFunction {
 
   /** VF Enable. */
   get vfEnable(): boolean {
-    return this.field('control', 'vfEnable') === 1;
+    return (this.space.read(this.cap + 0x08, 2) & 1) === 1;
   }
   /** VF Memory Space Enable. */
   get vfMse(): boolean {
-    return this.field('control', 'vfMse') === 1;
+    return (this.space.read(this.cap + 0x08, 2) & 8) === 8;
   }
   /** ARI Capable Hierarchy. */
   get ariCapableHierarchy(): boolean {
@@ -203,11 +209,11 @@ export class PhysicalFunction {
   }
   /** First VF Offset register (current). */
   get firstVfOffset(): number {
-    return this.field('firstVfOffset', 'offset');
+    return this.space.read(this.cap + 0x14, 2);
   }
   /** VF Stride register (current). */
   get vfStride(): number {
-    return this.field('vfStride', 'stride');
+    return this.space.read(this.cap + 0x16, 2);
   }
   /** System Page Size in bytes (the lowest bit set; 0 if the register is 0). */
   get systemPageSize(): number {
@@ -253,8 +259,9 @@ export class PhysicalFunction {
     this.vfs.get(n)?.reset(kind);
   }
 
-  /** The VF BARs as programmed in the SR-IOV capability. */
-  vfBars(): VfBarInfo[] {
+  /** The VF BARs as programmed in the SR-IOV capability (cached until the PF's space changes; do not mutate). */
+  vfBars(): readonly VfBarInfo[] {
+    if (this.vfBarCache !== undefined && this.vfBarCache.version === this.space.version) return this.vfBarCache.bars;
     const out: VfBarInfo[] = [];
     const specs = this.sriov.vfBars ?? [];
     const cap = this.space.capability(0x10, 'extended');
@@ -272,8 +279,10 @@ export class PhysicalFunction {
       out.push({ bar: i, kind: is64 ? 'mem64' : 'mem32', prefetchable: (lo & 8) !== 0, perVfSize: size, base, sizingProbe: size !== undefined && (base & mask) === mask });
       if (is64) i++;
     }
+    this.vfBarCache = { version: this.space.version, bars: out };
     return out;
   }
+  private vfBarCache: { readonly version: number; readonly bars: readonly VfBarInfo[] } | undefined;
 
   /** Window of VF `n`'s BAR `bar` (VF k: base + (k − 1) × per-VF size), or undefined if unknown. */
   vfBarWindow(n: number, bar: number): Window | undefined {

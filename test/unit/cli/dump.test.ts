@@ -95,14 +95,27 @@ describe('iovsim dump', () => {
 
 describe('iovsim demo', () => {
   it('should build, program and print the sample endpoint with a dump lspci can read', () => {
-    const r = run(['demo']);
+    const r = run(['demo', '--dump']);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/BAR0 probe answers 0xfffe0000/);
     expect(r.out).toMatch(/BAR3 probe answers 0xffffc004 \/ 0xffffffff/);
     expect(r.out).toMatch(/driver\.rsvdz-nonzero/);
-    const dump = r.out.slice(r.out.indexOf('01:00.0 Ethernet controller: iovsim'));
+    const start = r.out.indexOf('01:00.0 Ethernet controller: iovsim sample');
+    const dump = r.out.slice(start, r.out.indexOf('\n\n', start) + 2);
     expect(r.out).toMatch(/Capabilities: \[a0\] Express \(v2\) Endpoint/);
     const [f] = parseLspciDump(dump);
     expect(f!.bytes[0x10 + 2]).toBe(0x80); // BAR0 = 0xfe800000
+  });
+
+  it('should print the SR-IOV PF with its VFs, Routing IDs, VF BAR windows and the Linux verdicts', () => {
+    const r = run(['demo']);
+    expect(r.code).toBe(0);
+    expect(r.out).not.toMatch(/^00: /m);
+    expect(r.out).toMatch(/VF BAR0: 0xffffc004 \/ 0xffffffff/);
+    expect(r.out).toMatch(/^ +2 +01:10\.2 +fe904000-fe907fff +fe924000-fe927fff$/m);
+    expect(r.out).toMatch(/^ +8 +01:11\.6 +fe91c000-fe91ffff +fe93c000-fe93ffff$/m);
+    expect(r.out).toMatch(/Address 0xfe928010 hits VF 3 \(01:10\.4\) VF BAR3 at offset 0x10/);
+    expect(r.out).toMatch(/without ARI forwarding: no, -ENOMEM: can't enable 8 VFs \(bus 02 out of range of \[bus 01\]\)/);
+    expect(r.out).toMatch(/with ARI forwarding: +yes/);
   });
 });
