@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { match, P } from 'ts-pattern';
 import { LspciParseError, formatLspciDumps, parseLspciDump, type LspciDumpSize } from '../formats/index.js';
-import { EXIT, UsageError, type CliIo } from './io.js';
+import { EXIT, UsageError, readInput, type CliIo } from './io.js';
 
 /** Help text of `iovsim dump`. */
 export const DUMP_HELP = `Usage: iovsim dump [--size 64|256|4096] <file|->
@@ -35,13 +35,8 @@ export function dumpCommand(args: readonly string[], io: CliIo): number {
       throw new UsageError(`--size ${s} is not 64, 256 or 4096`);
     });
   const file = positionals[0]!;
-  let text: string;
-  try {
-    text = io.readText(file);
-  } catch (e) {
-    io.err(`iovsim dump: cannot read ${file}: ${(e as Error).message}\n`);
-    return EXIT.unusable;
-  }
+  const text = readInput(io, 'dump', file);
+  if (text === undefined) return EXIT.unusable;
   try {
     const fns = parseLspciDump(text);
     io.out(formatLspciDumps(fns.map((f) => ({ address: f.address, bytes: f.bytes, description: f.description, size: size === undefined || size > f.size ? f.size : size }))));

@@ -28,3 +28,16 @@ export const EXIT = { ok: 0, findings: 1, unusable: 2 } as const;
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
+
+/**
+ * Reads a command's input file; on failure writes `iovsim <cmd>: cannot read …` to stderr.
+ * @returns the text, or undefined when the file cannot be read (the command then exits 2).
+ */
+export function readInput(io: CliIo, cmd: string, file: string): string | undefined {
+  try {
+    return io.readText(file);
+  } catch (e) {
+    io.err(`iovsim ${cmd}: cannot read ${file}: ${(e as Error).message}\n`);
+    return undefined;
+  }
+}

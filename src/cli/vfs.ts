@@ -4,7 +4,7 @@ import { hex } from '../bits/index.js';
 import { LspciParseError, parseLspciDump, parsePciAddress } from '../formats/index.js';
 import { LayoutError, type Diagnostic } from '../regs/index.js';
 import { deviceFromDump, formatRid, linuxSriovEnable, SRIOV_POLICIES, type SriovPolicy, type PhysicalFunction, type SriovDevice } from '../sriov/index.js';
-import { EXIT, UsageError, type CliIo } from './io.js';
+import { EXIT, UsageError, readInput, type CliIo } from './io.js';
 
 /** Help text of `iovsim vfs`. */
 export const VFS_HELP = `Usage: iovsim vfs <lspci-dump|-> [options]
@@ -110,13 +110,8 @@ export function vfsCommand(args: readonly string[], io: CliIo): number {
     busRange = { start: parseInt(m[1]!, 16), end: parseInt(m[2]!, 16) };
   }
   const file = positionals[0]!;
-  let text: string;
-  try {
-    text = io.readText(file);
-  } catch (e) {
-    io.err(`iovsim vfs: cannot read ${file}: ${(e as Error).message}\n`);
-    return EXIT.unusable;
-  }
+  const text = readInput(io, 'vfs', file);
+  if (text === undefined) return EXIT.unusable;
   const diagnostics: Diagnostic[] = [];
   let dev: SriovDevice;
   let skipped: readonly { address: string; reason: string }[];

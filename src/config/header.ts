@@ -112,6 +112,25 @@ function ro(bits: readonly [number, number], reset = 0): FieldDef {
   return { bits, access: 'RO', reset };
 }
 
+/**
+ * Bits 15:5 shared by Status and Secondary Status: the legacy RO bits and the RW1C error bits.
+ * Bit 14 is Signaled System Error in Status and Received System Error in Secondary Status.
+ */
+function errorStatusFields(bit14: 'signaledSystemError' | 'receivedSystemError'): Record<string, FieldDef> {
+  const w1c = (bit: number): FieldDef => ({ bits: [bit, bit], access: 'RW1C' });
+  return {
+    mhz66Capable: ro([5, 5]),
+    fastBackToBackCapable: ro([7, 7]),
+    masterDataParityError: w1c(8),
+    devselTiming: ro([10, 9]),
+    signaledTargetAbort: w1c(11),
+    receivedTargetAbort: w1c(12),
+    receivedMasterAbort: w1c(13),
+    [bit14]: w1c(14),
+    detectedParityError: w1c(15),
+  };
+}
+
 /** @internal BAR slots are checked: 64-bit pairs need a free upper slot. */
 export function barSlots(where: string, bars: readonly (BarSpec | undefined)[], slots: number, base: number): RegisterDef[] {
   if (bars.length > slots) throw new LayoutError('layout.bad-option', `${where}: ${bars.length} BARs given, the header has ${slots} slots`);
@@ -159,15 +178,7 @@ function commonRegisters(h: HeaderSpec, capPointer: number, hasIo: boolean, hasM
         immediateReadiness: ro([0, 0], h.immediateReadiness === true ? 1 : 0),
         interruptStatus: ro([3, 3]),
         capabilitiesList: ro([4, 4], hasCapabilities ? 1 : 0),
-        mhz66Capable: ro([5, 5]),
-        fastBackToBackCapable: ro([7, 7]),
-        masterDataParityError: { bits: [8, 8], access: 'RW1C' },
-        devselTiming: ro([10, 9]),
-        signaledTargetAbort: { bits: [11, 11], access: 'RW1C' },
-        receivedTargetAbort: { bits: [12, 12], access: 'RW1C' },
-        receivedMasterAbort: { bits: [13, 13], access: 'RW1C' },
-        signaledSystemError: { bits: [14, 14], access: 'RW1C' },
-        detectedParityError: { bits: [15, 15], access: 'RW1C' },
+        ...errorStatusFields('signaledSystemError'),
       },
     },
     {
@@ -256,17 +267,7 @@ function type1Registers(h: Type1HeaderSpec, where: string, bars: readonly (BarSp
     ioReg('ioLimit', 'I/O Limit', 0x1d),
     {
       id: 'secondaryStatus', name: 'Secondary Status', offset: 0x1e, width: 16, spec: `${s}.7`, rest: 'RsvdZ',
-      fields: {
-        mhz66Capable: ro([5, 5]),
-        fastBackToBackCapable: ro([7, 7]),
-        masterDataParityError: { bits: [8, 8], access: 'RW1C' },
-        devselTiming: ro([10, 9]),
-        signaledTargetAbort: { bits: [11, 11], access: 'RW1C' },
-        receivedTargetAbort: { bits: [12, 12], access: 'RW1C' },
-        receivedMasterAbort: { bits: [13, 13], access: 'RW1C' },
-        receivedSystemError: { bits: [14, 14], access: 'RW1C' },
-        detectedParityError: { bits: [15, 15], access: 'RW1C' },
-      },
+      fields: errorStatusFields('receivedSystemError'),
     },
     window('memoryBase', 'Memory Base', 0x20, true, 0),
     window('memoryLimit', 'Memory Limit', 0x22, true, 0),

@@ -3,25 +3,11 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../../src/cli/main.js';
-import type { CliIo } from '../../../src/cli/io.js';
+import { runCli } from '../../helpers/cli.js';
 import { buildConfigSpace, sampleEndpointSpec } from '../../../src/config/index.js';
 import { formatLspciDump, parseLspciDump } from '../../../src/formats/index.js';
 
-function run(argv: string[], files: Record<string, string> = {}): { code: number; out: string; err: string } {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    out: (t) => (out += t),
-    err: (t) => (err += t),
-    readText: (p) => {
-      const f = files[p];
-      if (f === undefined) throw new Error(`ENOENT: no such file '${p}'`);
-      return f;
-    },
-  };
-  return { code: main(argv, io), out, err };
-}
+const run = runCli;
 
 const fn = buildConfigSpace(sampleEndpointSpec());
 const full = formatLspciDump({ address: { domain: 0, bus: 1, device: 0, function: 0 }, bytes: fn.peek(), description: 'Ethernet controller: test' }, 4096);

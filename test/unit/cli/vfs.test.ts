@@ -1,24 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { main } from '../../../src/cli/main.js';
-import type { CliIo } from '../../../src/cli/io.js';
+import { runCli } from '../../helpers/cli.js';
 import { buildConfigSpace, sampleEndpointSpec } from '../../../src/config/index.js';
 import { formatLspciDump, formatLspciDumps } from '../../../src/formats/index.js';
 import { SriovDevice, igbProfile } from '../../../src/sriov/index.js';
 
-function run(argv: string[], files: Record<string, string>): { code: number; out: string; err: string } {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    out: (t) => (out += t),
-    err: (t) => (err += t),
-    readText: (p) => {
-      const f = files[p];
-      if (f === undefined) throw new Error(`ENOENT: '${p}'`);
-      return f;
-    },
-  };
-  return { code: main(argv, io), out, err };
-}
+const run = runCli;
 
 /** An igb-like PF as a driver leaves it: VF BARs placed, ARI Capable Hierarchy, NumVFs and VF Enable as given. */
 function igbDump(numVfs: number, enable: boolean, ari = true): string {

@@ -3,21 +3,11 @@ import {
   ConfigSpaceBuilder, ariCapability, buildConfigSpace, msiCapability, msixCapability, pcieCapability, pmCapability,
   type BarSpec, type CapabilityDef, type HeaderSpec,
 } from '../../../src/config/index.js';
-import { LayoutError, type LayoutErrorCode } from '../../../src/regs/index.js';
+import type { LayoutErrorCode } from '../../../src/regs/index.js';
+import { layoutError } from '../../helpers/errors.js';
 
 const HEADER: HeaderSpec = { type: 0, vendorId: 0x8086, deviceId: 0x10c9, classCode: 0x020000 };
 
-/** Runs `fn` and returns the LayoutError it threw (fails the test when it throws something else or nothing). */
-function layoutError(fn: () => unknown): LayoutError {
-  let err: unknown;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
-  expect(err, 'expected a LayoutError').toBeInstanceOf(LayoutError);
-  return err as LayoutError;
-}
 
 function expectCode(fn: () => unknown, code: LayoutErrorCode): void {
   expect(layoutError(fn).code).toBe(code);

@@ -4,7 +4,8 @@ import {
   type AriCapabilityOptions, type CapabilityDef, type ConfigSpace, type MsixCapabilityOptions, type PcieCapabilityOptions, type PcieDeviceType,
   type PmCapabilityOptions,
 } from '../../../src/config/index.js';
-import { LayoutError, RESET_KINDS, type Diagnostic, type LayoutErrorCode, type ResetKind } from '../../../src/regs/index.js';
+import { RESET_KINDS, type Diagnostic, type LayoutErrorCode, type ResetKind } from '../../../src/regs/index.js';
+import { layoutError } from '../../helpers/errors.js';
 
 /**
  * Capability structures: PCI Express (PCIe Base r6.0 §7.5.3, reference a.3), FLR (§6.6.2),
@@ -15,14 +16,7 @@ const EP_HEADER = { type: 0, vendorId: 0x8086, deviceId: 0x10c9, classCode: 0x02
 const PORT_HEADER = { type: 1, vendorId: 0x8086, deviceId: 0x7c10, classCode: 0x060400 } as const;
 
 function expectCode(fn: () => unknown, code: LayoutErrorCode): void {
-  let err: unknown;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
-  expect(err, 'expected a LayoutError').toBeInstanceOf(LayoutError);
-  expect((err as LayoutError).code).toBe(code);
+  expect(layoutError(fn).code).toBe(code);
 }
 
 const PORTS: ReadonlySet<PcieDeviceType> = new Set(['root-port', 'upstream-port', 'downstream-port', 'pcie-to-pci-bridge', 'pci-to-pcie-bridge']);
