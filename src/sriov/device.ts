@@ -50,6 +50,8 @@ export interface PfImage {
   readonly bytes: Uint8Array;
   /** PF BAR sizes by slot (unknown sizes leave the BAR read-only). */
   readonly barSizes?: readonly (number | bigint | undefined)[];
+  /** Expansion ROM size in bytes (unknown: the ROM BAR is read-only). */
+  readonly expansionRomSize?: number;
 }
 
 /**
@@ -146,6 +148,7 @@ export class PhysicalFunction {
       const sriov = (_b: Uint8Array, _at: number, room: number) => (room >= 0x40 ? sriovCapability(profile.sriov, profile.function, lowest) : undefined);
       this.space = configSpaceFromImage(image.bytes, {
         ...sink, hooks: this.hooks(), extendedDecoders: { [EXT_CAP_ID.sriov]: sriov }, ...(image.barSizes === undefined ? {} : { barSizes: image.barSizes }),
+        ...(image.expansionRomSize === undefined ? {} : { expansionRomSize: image.expansionRomSize }),
       }).space;
       if (this.space.capability(EXT_CAP_ID.sriov, 'extended') === undefined) throw new LayoutError('layout.bad-option', `function ${profile.function}: the image has no SR-IOV capability the model can load`);
       if (this.vfEnable && this.numVfs <= this.totalVfs) this.enabled = this.numVfs;

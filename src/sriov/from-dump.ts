@@ -26,6 +26,8 @@ export interface DumpDeviceOptions extends Omit<SriovDeviceOptions, 'bus' | 'dev
   readonly vfBarSizes?: readonly (number | bigint | undefined)[];
   /** PF BAR sizes by slot. */
   readonly barSizes?: readonly (number | bigint | undefined)[];
+  /** PF Expansion ROM size in bytes (without it a non-zero ROM BAR is read-only). */
+  readonly expansionRomSize?: number;
 }
 
 /**
@@ -123,10 +125,13 @@ export function deviceFromDump(functions: readonly DumpedFunction[], options: Du
         vfBars: vfBarSpecs(b, at, options.vfBarSizes ?? []),
       },
     });
-    images.push(options.barSizes === undefined ? { bytes: b } : { bytes: b, barSizes: options.barSizes });
+    images.push({
+      bytes: b, ...(options.barSizes === undefined ? {} : { barSizes: options.barSizes }),
+      ...(options.expansionRomSize === undefined ? {} : { expansionRomSize: options.expansionRomSize }),
+    });
   }
   const profile: DeviceProfile = { name: `dump of ${name(first)}`, ari, pfs };
-  const { vfBarSizes: _v, barSizes: _b, ...rest } = options;
+  const { vfBarSizes: _v, barSizes: _b, expansionRomSize: _r, ...rest } = options;
   const device = new SriovDevice(profile, { ...rest, bus: first.address.bus, device: ari ? 0 : first.address.device, domain: first.address.domain, pfImages: images });
   return { device, skipped };
 }
