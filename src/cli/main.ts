@@ -5,6 +5,8 @@ import { match } from 'ts-pattern';
 import { demoCommand, DEMO_HELP } from './demo.js';
 import { dumpCommand, DUMP_HELP } from './dump.js';
 import { vfsCommand, VFS_HELP } from './vfs.js';
+import { lspciCommand, LSPCI_HELP } from './lspci.js';
+import { conformCommand, CONFORM_HELP } from './conform.js';
 import { EXIT, UsageError, processIo, type CliIo } from './io.js';
 
 const HELP = `Usage: iovsim <command> [options]
@@ -13,38 +15,47 @@ Commands:
   demo          build a sample PCIe endpoint, program it as firmware would, print it lspci-style
   dump <file>   read an lspci -x/-xxx/-xxxx dump and print it back in lspci -xxxx form
   vfs <dump>    load SR-IOV PFs from a dump: each VF's Routing ID and BAR windows, Linux's verdict
+  lspci <x>     print a built-in profile or a dump's functions the way lspci -v… decodes them
+  conform       run the requirement-keyed conformance suite against a target module or profile
   help [cmd]    this text, or a command's
 
 Every command takes --help. Exit status: 0 success, 1 findings, 2 unusable input or usage error.
 `;
 
+/** Reports a usage error (exit 2) or rethrows anything else. */
+function usage(e: unknown, io: CliIo): number {
+  if (e instanceof UsageError || (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'))) {
+    io.err(`iovsim: ${e.message}\nRun 'iovsim help' for usage.\n`);
+    return EXIT.unusable;
+  }
+  throw e;
+}
+
 /**
  * Runs the iovsim command line.
  * @param argv - arguments after the program name.
- * @returns the exit code.
+ * @returns the exit code (a promise of it for commands that load modules, such as `conform`).
  */
-export function main(argv: readonly string[], io: CliIo = processIo): number {
+export function main(argv: readonly string[], io: CliIo = processIo): number | Promise<number> {
   const [cmd, ...rest] = argv;
   try {
     return match(cmd)
       .with('demo', () => demoCommand(rest, io))
       .with('dump', () => dumpCommand(rest, io))
       .with('vfs', () => vfsCommand(rest, io))
+      .with('lspci', () => lspciCommand(rest, io))
+      .with('conform', () => conformCommand(rest, io).catch((e: unknown) => usage(e, io)))
       .with('help', '--help', '-h', undefined, () => {
-        io.out(match(rest[0]).with('demo', () => DEMO_HELP)  .with('dump', () => DUMP_HELP).with('vfs', () => VFS_HELP).otherwise(() => HELP));
+        io.out(match(rest[0]).with('demo', () => DEMO_HELP).with('dump', () => DUMP_HELP).with('vfs', () => VFS_HELP).with('lspci', () => LSPCI_HELP).with('conform', () => CONFORM_HELP).otherwise(() => HELP));
         return EXIT.ok;
       })
       .otherwise((c) => {
         throw new UsageError(`unknown command '${c}'`);
       });
   } catch (e) {
-    if (e instanceof UsageError || (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'))) {
-      io.err(`iovsim: ${e.message}\nRun 'iovsim help' for usage.\n`);
-      return EXIT.unusable;
-    }
-    throw e;
+    return usage(e, io);
   }
 }
 
 const invokedDirectly = process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
-if (invokedDirectly) process.exitCode = main(process.argv.slice(2));
+if (invokedDirectly) process.exitCode = await main(process.argv.slice(2));
