@@ -2,7 +2,7 @@
  * The layer a requirement belongs to.
  * @category Conformance
  */
-export type RequirementLayer = 'bits' | 'regs' | 'config' | 'sriov' | 'formats' | 'cli' | 'arch';
+export type RequirementLayer = 'bits' | 'regs' | 'config' | 'sriov' | 'sim' | 'formats' | 'cli' | 'arch';
 
 /**
  * One requirement: a stable ID, our one-line paraphrase, and the section of the specification
@@ -91,6 +91,9 @@ export const REQUIREMENTS: readonly Requirement[] = [
   R('SRIOV-MODEL-01', 'sriov', 'iovsim design (model-based test)', 'random SR-IOV control sequences and resets agree with a small reference model under every policy, and never throw'),
   R('SRIOV-LINUX-01', 'sriov', 'Linux v6.18 drivers/pci/iov.c', 'the Linux verdict follows sriov_init and sriov_enable: offset/stride, page size, VF BAR size, InitialVFs, nr limits, MMIO resources, bus range'),
   R('SRIOV-ORACLE-01', 'sriov', 'iovsim design (driver oracle)', 'the oracle explains each write field by field with requirement and section, locates VFs and windows, and loads devices from dumps'),
+  R('SIM-ORDER-01', 'sim', 'iovsim design (two-phase clocking)', 'every component evaluates before any commits, so the order of components never changes a trace'),
+  R('SIM-SKIP-01', 'sim', 'iovsim design (idle skipping)', 'jumping over cycles at which no component has work gives exactly the trace of stepping every cycle'),
+  R('SIM-DET-01', 'sim', 'iovsim design (determinism)', 'the same seed gives the same trace, and each component has its own random stream: adding one leaves the others\' draws alone'),
   R('FMT-LSPCI-01', 'formats', 'pciutils 3.9 lspci -x/-xxx/-xxxx output, lib/dump.c reader', 'an exported dump imports back to identical bytes (64, 256 and 4096 bytes)'),
   R('FMT-LSPCI-02', 'formats', 'pciutils 3.9 lib/dump.c reader', 'malformed dumps raise only a typed parse error naming the line and the problem'),
   R('FMT-LSPCI-03', 'formats', 'pciutils 3.9 lib/dump.c reader', 'one file may hold several functions, with or without a domain'),

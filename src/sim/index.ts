@@ -1,0 +1,9 @@
+/**
+ * The clock-stepped simulation kernel: integer cycles, the two-phase evaluate/commit contract,
+ * per-component random streams, and idle skipping. It knows nothing of PCIe.
+ *
+ * @module sim
+ */
+export { Kernel, SimError } from './kernel.js';
+export type { Clocked, KernelOptions, StopReason } from './kernel.js';
+export { Rng, streamSeed } from './rng.js';
