@@ -2,7 +2,7 @@
  * The layer a requirement belongs to.
  * @category Conformance
  */
-export type RequirementLayer = 'bits' | 'regs' | 'config' | 'sriov' | 'sim' | 'formats' | 'cli' | 'arch';
+export type RequirementLayer = 'bits' | 'regs' | 'config' | 'sriov' | 'sim' | 'link' | 'formats' | 'cli' | 'arch';
 
 /**
  * One requirement: a stable ID, our one-line paraphrase, and the section of the specification
@@ -94,6 +94,8 @@ export const REQUIREMENTS: readonly Requirement[] = [
   R('SIM-ORDER-01', 'sim', 'iovsim design (two-phase clocking)', 'every component evaluates before any commits, so the order of components never changes a trace'),
   R('SIM-SKIP-01', 'sim', 'iovsim design (idle skipping)', 'jumping over cycles at which no component has work gives exactly the trace of stepping every cycle'),
   R('SIM-DET-01', 'sim', 'iovsim design (determinism)', 'the same seed gives the same trace, and each component has its own random stream: adding one leaves the others\' draws alone'),
+  R('LINK-FCS-01', 'link', 'IEEE 802.3-2022 §3.2.9', 'the FCS is the IEEE CRC-32 (check value 0xCBF43926), sent least significant byte first; any corrupted byte is detected'),
+  R('LINK-FRAME-01', 'link', 'IEEE 802.3-2022 §3.2, §3.4; IEEE 802.1Q-2022 §9.6', 'frames are padded to 64 bytes, carry an optional 802.1Q tag, decode back, and runts, giants and bad FCS are classified'),
   R('FMT-LSPCI-01', 'formats', 'pciutils 3.9 lspci -x/-xxx/-xxxx output, lib/dump.c reader', 'an exported dump imports back to identical bytes (64, 256 and 4096 bytes)'),
   R('FMT-LSPCI-02', 'formats', 'pciutils 3.9 lib/dump.c reader', 'malformed dumps raise only a typed parse error naming the line and the problem'),
   R('FMT-LSPCI-03', 'formats', 'pciutils 3.9 lib/dump.c reader', 'one file may hold several functions, with or without a domain'),

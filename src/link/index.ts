@@ -1,0 +1,8 @@
+/**
+ * The link layer: Ethernet frames (addresses, 802.1Q tags, padding, FCS), and (next) cables with
+ * propagation delay and attenuation. It knows nothing of PCIe.
+ *
+ * @module link
+ */
+export { BROADCAST, FRAME, parseMac, asMac, formatMac, isGroup, crc32, encodeFrame, decodeFrame, withPreamble } from './frame.js';
+export type { Mac, VlanTag, Frame, FrameDropReason, DecodeResult } from './frame.js';
