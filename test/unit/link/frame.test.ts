@@ -57,7 +57,7 @@ describe('frames', () => {
   test.prop([frameArb, fc.nat(), fc.integer({ min: 1, max: 255 })])('LINK-FCS-01: any corrupted byte is a bad FCS; short frames are runts, long ones giants', (f, at, flip) => {
     const b = encodeFrame(f);
     const bad = b.slice();
-    bad[at % b.length] ^= flip;
+    bad[at % b.length] = (bad[at % b.length] ?? 0) ^ flip;
     expect(decodeFrame(bad)).toMatchObject({ ok: false, reason: 'bad-fcs' });
     expect(decodeFrame(b.slice(0, 63))).toMatchObject({ ok: false, reason: 'runt' });
     const giant = new Uint8Array(1523);
