@@ -39,7 +39,15 @@ export interface RequirementResult {
   /** For failures: what went wrong, with the counterexample. */
   readonly detail?: string;
   /** For property failures: the seed and path that reproduce it. */
-  readonly reproduce?: { readonly seed: number; readonly path: string };
+  readonly reproduce?: {
+    /** The fast-check seed of the failing run; pass it back as {@link ConformanceOptions.seed}. */
+    readonly seed: number;
+    /**
+     * fast-check's counterexample path (e.g. `"0:1:0"`): given with the seed to fast-check's own
+     * `path` parameter, it replays the shrunk failure directly. Empty when fast-check gave none.
+     */
+    readonly path: string;
+  };
 }
 
 /**

@@ -13,8 +13,33 @@ export const SRIOV_SPEC = 'PCIe Base r6.0 §9.3.3';
  * @category SR-IOV
  */
 export type OffsetStride =
-  | { readonly offset: number; readonly stride: number }
-  | ((numVfs: number, ariCapableHierarchy: boolean) => { readonly offset: number; readonly stride: number });
+  | {
+      /**
+       * First VF Offset: 16-bit Routing ID offset of VF 1 from the PF's own Routing ID (only the low
+       * 16 bits are used).
+       * @spec PCIe Base r6.0 §9.3.3.9 (First VF Offset)
+       */
+      readonly offset: number;
+      /**
+       * VF Stride: 16-bit Routing ID distance between consecutive VFs (only the low 16 bits are used).
+       * @spec PCIe Base r6.0 §9.3.3.10 (VF Stride)
+       */
+      readonly stride: number;
+    }
+  | ((numVfs: number, ariCapableHierarchy: boolean) => {
+      /**
+       * First VF Offset for this NumVFs and ARI Capable Hierarchy: 16-bit Routing ID offset of VF 1
+       * from the PF's Routing ID (only the low 16 bits are used).
+       * @spec PCIe Base r6.0 §9.3.3.9 (First VF Offset)
+       */
+      readonly offset: number;
+      /**
+       * VF Stride for this NumVFs and ARI Capable Hierarchy: 16-bit Routing ID distance between
+       * consecutive VFs (only the low 16 bits are used).
+       * @spec PCIe Base r6.0 §9.3.3.10 (VF Stride)
+       */
+      readonly stride: number;
+    });
 
 /**
  * The SR-IOV part of a PF's profile.

@@ -108,8 +108,27 @@ export interface AddressHit {
  * @category SR-IOV
  */
 export type FunctionRef =
-  | { readonly kind: 'pf'; readonly pf: number; readonly rid: RoutingId }
-  | { readonly kind: 'vf'; readonly pf: number; readonly vf: number; readonly rid: RoutingId };
+  | {
+      /** Discriminant: `'pf'` for a Physical Function. */
+      readonly kind: 'pf';
+      /** Index of the PF in the device's profile (and in {@link SriovDevice.pfs}). */
+      readonly pf: number;
+      /** Routing ID of the PF. */
+      readonly rid: RoutingId;
+    }
+  | {
+      /** Discriminant: `'vf'` for a Virtual Function. */
+      readonly kind: 'vf';
+      /** Index, in the device's profile, of the PF that owns the VF. */
+      readonly pf: number;
+      /** VF number, 1-based (1..NumVFs latched at VF Enable). */
+      readonly vf: number;
+      /**
+       * Routing ID of the VF: PF RID + First VF Offset + (vf − 1) × VF Stride.
+       * @spec PCIe Base r6.0 §9.3.3.9-10 (First VF Offset, VF Stride)
+       */
+      readonly rid: RoutingId;
+    };
 
 /**
  * One Physical Function and its Virtual Functions.
@@ -129,7 +148,13 @@ export class PhysicalFunction {
   private readonly vfs = new Map<number, ConfigSpace>();
   private readonly pristine: ConfigSpace;
 
-  /** @internal Built by {@link SriovDevice}. */
+  /**
+   * @internal Built by {@link SriovDevice}.
+   * @param index - Position of this PF in the device profile's `pfs` list (0-based); the `pf` of
+   * {@link FunctionRef} and {@link AddressHit}.
+   * @param profile - The profile this PF was built from: header, capabilities and the SR-IOV
+   * capability options (PCIe Base r6.0 §9.3.3).
+   */
   constructor(
     readonly index: number,
     readonly profile: PfProfile,
@@ -440,6 +465,9 @@ export class SriovDevice {
   private readonly sink: ((d: Diagnostic) => void) | undefined;
 
   /**
+   * @param profile - The device as data: its PFs (in order) and whether its functions carry ARI.
+   * Kept as given; the PFs are built from it.
+   * @param options - Placement (bus, device, domain), policy, diagnostic sink and optional PF images.
    * @throws {LayoutError} For an impossible profile: no PF, duplicate function numbers, a function
    * number that does not fit the device number, or any invalid register option.
    */
@@ -536,7 +564,15 @@ export class SriovDevice {
   }
 
   /** Lowest and highest bus numbers the enabled VFs occupy, or undefined when none are enabled. */
-  vfBusRange(): { readonly first: number; readonly last: number } | undefined {
+  vfBusRange(): {
+    /** Lowest bus number (0..255) holding an enabled VF, from bits 15:8 of VF 1's Routing ID. */
+    readonly first: number;
+    /**
+     * Highest bus number holding an enabled VF (bits 15:8 of the last VF's Routing ID); 256 when
+     * that Routing ID would overflow the 16-bit Routing ID space.
+     */
+    readonly last: number;
+  } | undefined {
     let first = 256;
     let last = -1;
     for (const pf of this.pfs) {

@@ -12,7 +12,16 @@ import type { DeviceProfile, PfProfile } from './profile.js';
  */
 export interface DumpedFunction {
   /** PCI address of the function. */
-  readonly address: { readonly domain: number; readonly bus: number; readonly device: number; readonly function: number };
+  readonly address: {
+    /** PCI domain (segment group) number, 0..0xFFFF; 0 when the dump prints none. */
+    readonly domain: number;
+    /** Bus number, 0..255 (bits 15:8 of the Routing ID). */
+    readonly bus: number;
+    /** Device number, 0..31 (bits 7:3 of the Routing ID). */
+    readonly device: number;
+    /** Function number, 0..7 (bits 2:0 of the Routing ID); under ARI it joins `device` to form the 8-bit function number. */
+    readonly function: number;
+  };
   /** Configuration bytes (64, 256 or 4096). */
   readonly bytes: Uint8Array;
 }
@@ -38,7 +47,12 @@ export interface DumpDevice {
   /** The device, its PFs loaded from the dump with live SR-IOV capabilities. */
   readonly device: SriovDevice;
   /** Functions of the dump that did not become PFs, and why. */
-  readonly skipped: readonly { readonly address: string; readonly reason: string }[];
+  readonly skipped: readonly {
+    /** The function's address as text, `[domain:]bb:dd.f` in hex as lspci prints it (domain only when non-zero). */
+    readonly address: string;
+    /** Why the function did not become a PF, in words (e.g. a 256-byte dump, no SR-IOV capability, another device). */
+    readonly reason: string;
+  }[];
 }
 
 function sriovOffset(bytes: Uint8Array): number | undefined {

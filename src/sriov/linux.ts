@@ -10,7 +10,12 @@ export interface LinuxHost {
   /** Host page size in bytes (4096, 16384, 65536 …). @defaultValue 4096 */
   readonly pageSize?: number;
   /** Bus-number range the PF's bus may use (`busn_res`): the upstream bridge's secondary..subordinate. @defaultValue the device's bus only */
-  readonly busRange?: { readonly start: number; readonly end: number };
+  readonly busRange?: {
+    /** First bus number of the range (0..255), inclusive: the bridge's Secondary Bus Number. */
+    readonly start: number;
+    /** Last bus number of the range (0..255), inclusive: the bridge's Subordinate Bus Number; the last VF's bus must not exceed it. */
+    readonly end: number;
+  };
   /** ARI Forwarding is enabled in the port above (Linux then sets ARI Capable Hierarchy in the lowest PF). @defaultValue false */
   readonly ariForwarding?: boolean;
   /**

@@ -4,7 +4,10 @@
  * @spec PCIe Base r6.0 §2.2.4.2 (Routing ID), §6.13 (ARI)
  * @category SR-IOV
  */
-export type RoutingId = number & { readonly __routingId: never };
+export type RoutingId = number & {
+  /** Compile-time brand only: never present at run time; it keeps plain numbers from passing as a RoutingId. */
+  readonly __routingId: never;
+};
 
 /**
  * Makes a Routing ID from a bus number and an 8-bit device/function number.
@@ -43,7 +46,16 @@ export function asRoutingId(n: number): RoutingId {
  * ```
  * @category SR-IOV
  */
-export function ridParts(rid: RoutingId): { readonly bus: number; readonly devfn: number; readonly device: number; readonly function: number } {
+export function ridParts(rid: RoutingId): {
+  /** Bus Number: bits 15:8 of the Routing ID (0..255). */
+  readonly bus: number;
+  /** The whole low byte, bits 7:0 (0..255): Device and Function Number, or the 8-bit Function Number under ARI. */
+  readonly devfn: number;
+  /** Device Number: bits 7:3 (0..31), as read without ARI. */
+  readonly device: number;
+  /** Function Number: bits 2:0 (0..7), as read without ARI. */
+  readonly function: number;
+} {
   return { bus: rid >>> 8, devfn: rid & 0xff, device: (rid >>> 3) & 0x1f, function: rid & 7 };
 }
 
