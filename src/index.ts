@@ -37,3 +37,7 @@ export type {
 } from './sriov/index.js';
 export { LspciParseError, parseLspciDump, formatLspciDump, formatLspciDumps, formatPciAddress, parsePciAddress, describeFunction } from './formats/index.js';
 export type { PciAddress, DumpFunction, LspciDumpInput, LspciDumpSize, LspciParseErrorCode, PciAddressFormatOptions, DescribeFunctionOptions } from './formats/index.js';
+export { Kernel, SimError, Rng, streamSeed } from './sim/index.js';
+export type { Clocked, KernelOptions, StopReason } from './sim/index.js';
+export { BROADCAST, FRAME, parseMac, asMac, formatMac, isGroup, crc32, encodeFrame, decodeFrame, withPreamble } from './link/index.js';
+export type { Mac, VlanTag, Frame, FrameDropReason, DecodeResult } from './link/index.js';

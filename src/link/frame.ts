@@ -3,7 +3,10 @@
  * taken for one.
  * @category Link
  */
-export type Mac = number & { readonly __mac: never };
+export type Mac = number & {
+  /** Compile-time brand only; no such property exists at run time. */
+  readonly __mac: never;
+};
 
 /** Broadcast address ff:ff:ff:ff:ff:ff. @category Link */
 export const BROADCAST = 0xffff_ffff_ffff as Mac;
@@ -196,7 +199,21 @@ export type FrameDropReason = 'runt' | 'giant' | 'bad-fcs' | 'bad-length';
  * The result of checking received bytes (header to FCS).
  * @category Link
  */
-export type DecodeResult = { readonly ok: true; readonly frame: Frame } | { readonly ok: false; readonly reason: FrameDropReason; readonly length: number };
+export type DecodeResult =
+  | {
+      /** The frame is valid. */
+      readonly ok: true;
+      /** The decoded frame. */
+      readonly frame: Frame;
+    }
+  | {
+      /** The frame is dropped. */
+      readonly ok: false;
+      /** Why it is dropped. */
+      readonly reason: FrameDropReason;
+      /** Its length in bytes, header to FCS. */
+      readonly length: number;
+    };
 
 /**
  * Checks and decodes received bytes (header to FCS): shorter than 64 bytes is a runt, longer than

@@ -46,6 +46,7 @@ export type StopReason = 'cycles' | 'idle' | 'condition';
  * @category Sim Kernel
  */
 export class SimError extends Error {
+  /** Error name. */
   override readonly name = 'SimError';
   /** Stable code, e.g. `sim.duplicate-name`. */
   readonly code: string;
