@@ -1,4 +1,3 @@
-import type { ResetKind } from '../regs/access.js';
 import type { Layout } from '../regs/layout.js';
 import { RegisterSpace, type SpaceOptions } from '../regs/space.js';
 import { log2Exact, type BarSpec } from './bar.js';
@@ -160,8 +159,4 @@ export class ConfigSpace extends RegisterSpace {
     return { size: this.romSize, base, enabled: (v & 1) === 1 && (this.read(0x04, 2) & 2) !== 0 };
   }
 
-  /** Resets the function. @see {@link RegisterSpace.reset} */
-  override reset(kind: ResetKind): void {
-    super.reset(kind);
-  }
 }

@@ -8,3 +8,4 @@ export { LspciParseError, formatPciAddress, parsePciAddress, parseLspciDump, for
 export type { PciAddress, PciAddressFormatOptions, DumpFunction, LspciDumpInput, LspciDumpSize, LspciParseErrorCode } from './lspci.js';
 export { describeFunction } from './lspci-decode.js';
 export type { DescribeFunctionOptions } from './lspci-decode.js';
+export { formatJunit, type JunitFailure, type JunitOptions, type JunitTestCase, type JunitTestSuite } from './junit.js';

@@ -79,6 +79,15 @@ describe('iovsim dump', () => {
   });
 });
 
+describe('the iovsim binary', () => {
+  const bin = join(process.cwd(), 'dist/cli/main.js');
+  it.skipIf(!existsSync(bin))('should end quietly when its reader goes away (iovsim … | head)', () => {
+    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${bin}" demo --dump | head -1`], { encoding: 'utf8' });
+    expect(r.stdout).toMatch(/^iovsim demo/);
+    expect(r.stderr).not.toMatch(/EPIPE|Unhandled/);
+  });
+});
+
 describe('iovsim demo', () => {
   it('should build, program and print the sample endpoint with a dump lspci can read', () => {
     const r = run(['demo', '--dump']);
