@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 
 const ID = /\b[A-Z]{2,6}-[A-Z0-9]{2,8}-\d{2}\b/g;
 /** A test title: a string literal that opens with one or more requirement IDs, then `:` or a space. */
-const TITLE = /(['"`])((?:[A-Z]{2,6}-[A-Z0-9]{2,8}-\d{2}[\s:]+)+)([^'"`]*)\1/g;
+const TITLE = /(['"`])((?:[A-Z]{2,6}-[A-Z0-9]{2,8}-\d{2}[\s:]+)+)((?:(?!\1)[^\\\n]|\\.)*)\1/g;
 
 function testFiles(dir) {
   return readdirSync(dir)

@@ -9,3 +9,7 @@ export type { PciAddress, PciAddressFormatOptions, DumpFunction, LspciDumpInput,
 export { describeFunction } from './lspci-decode.js';
 export type { DescribeFunctionOptions } from './lspci-decode.js';
 export { formatJunit, type JunitFailure, type JunitOptions, type JunitTestCase, type JunitTestSuite } from './junit.js';
+export { LINKTYPE_ETHERNET, PcapParseError, formatPcap, parsePcap } from './pcap.js';
+export type { PcapPacket, PcapFormatOptions, PcapFile, PcapParseErrorCode } from './pcap.js';
+export { VcdParseError, formatVcd, parseVcd } from './vcd.js';
+export type { VcdValue, VcdSignal, VcdChange, VcdFormatOptions, VcdDump, VcdParseErrorCode } from './vcd.js';

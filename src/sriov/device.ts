@@ -166,6 +166,7 @@ export class PhysicalFunction {
     private readonly policy: SriovPolicy,
     private readonly report: (d: Diagnostic) => void,
     image?: PfImage,
+    private readonly hierarchy: { readonly ari: () => boolean; readonly changed: () => void } = { ari: () => this.ariCapableHierarchy, changed: () => this.updateOffsetStride() },
   ) {
     this.rid = rid;
     const sink = { onDiagnostic: report };
@@ -338,8 +339,13 @@ export class PhysicalFunction {
     return { code, severity, requirement, spec, register: `${CAP}`, message: `PF ${this.index} (function ${this.profile.function}): ${message}` };
   }
 
-  private updateOffsetStride(): void {
-    const { offset, stride } = resolveOffsetStride(this.sriov.offsetStride, this.numVfs, this.ariCapableHierarchy);
+  /**
+   * Recomputes First VF Offset and VF Stride from NumVFs and the device's ARI Capable Hierarchy
+   * (the lowest-numbered PF's bit, which governs every PF of the device).
+   * @internal
+   */
+  updateOffsetStride(): void {
+    const { offset, stride } = resolveOffsetStride(this.sriov.offsetStride, this.numVfs, this.hierarchy.ari());
     this.space.hwWrite(`${CAP}.firstVfOffset`, 'offset', offset);
     this.space.hwWrite(`${CAP}.vfStride`, 'stride', stride);
   }
@@ -417,14 +423,14 @@ export class PhysicalFunction {
             this.enabled = this.numVfs;
             for (const d of this.vfBarPageIssues()) this.report(d);
           } else if (was && !now) this.dropVfs();
-          if (((e.before ^ e.after) & 0x10) !== 0) this.updateOffsetStride();
+          if (((e.before ^ e.after) & 0x10) !== 0) this.hierarchy.changed();
         },
         [H.numVfsPost]: () => this.updateOffsetStride(),
       },
       postReset: {
         [H.reset]: () => {
           this.dropVfs();
-          this.updateOffsetStride();
+          this.hierarchy.changed();
         },
       },
     };
@@ -495,7 +501,14 @@ export class SriovDevice {
     this.pfs = profile.pfs.map((p, i) => {
       const next = sorted[sorted.indexOf(p.function) + 1] ?? 0;
       const devfn = profile.ari ? (this.device << 3) + p.function : (this.device << 3) | p.function;
-      return new PhysicalFunction(i, p, routingId(this.bus, devfn), p.function === sorted[0], next, profile.ari, profile.pfs.length > 1, this.policy, report, options.pfImages?.[i]);
+      // ARI Capable Hierarchy lives in the lowest-numbered PF and governs every PF (§9.3.3.3.5).
+      const hierarchy = {
+        ari: (): boolean => this.pfs.find((q) => q.profile.function === sorted[0])?.ariCapableHierarchy ?? false,
+        changed: (): void => {
+          for (const q of this.pfs) q.updateOffsetStride();
+        },
+      };
+      return new PhysicalFunction(i, p, routingId(this.bus, devfn), p.function === sorted[0], next, profile.ari, profile.pfs.length > 1, this.policy, report, options.pfImages?.[i], hierarchy);
     });
   }
 
