@@ -19,7 +19,7 @@
  * ```ts
  * const values: VcdValue[] = [0, 1, 0xa5, 0xffff_ffff_ffff_ffffn, 'x', 'z'];
  * ```
- * @spec IEEE 1364-2005 §18.2.3.2 value changes (0, 1, x, z)
+ * @spec IEEE 1364-2005 §18.2 four-state VCD format: variable values (0, 1, x, z)
  * @category Formats
  */
 export type VcdValue = number | bigint | 'x' | 'z';
@@ -36,7 +36,7 @@ export type VcdValue = number | bigint | 'x' | 'z';
  * const txEn: VcdSignal = { scope: 'hub.port0', name: 'tx_en', width: 1 };
  * const data: VcdSignal = { scope: 'hub.port0', name: 'data', width: 8, id: 'd' };
  * ```
- * @spec IEEE 1364-2005 §18.2.3.1 `$scope`, `$var`
+ * @spec IEEE 1364-2005 §18.2 four-state VCD format: `$scope`, `$var`
  * @category Formats
  */
 export interface VcdSignal {
@@ -59,7 +59,7 @@ export interface VcdSignal {
  * ```ts
  * const c: VcdChange = { time: 10, signal: 0, value: 1 };
  * ```
- * @spec IEEE 1364-2005 §18.2.3.2 `#time` and value changes
+ * @spec IEEE 1364-2005 §18.2 four-state VCD format: `#time` and value changes
  * @category Formats
  */
 export interface VcdChange {
