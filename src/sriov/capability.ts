@@ -85,7 +85,8 @@ export const SRIOV_HOOKS = {
  * access type. VF Enable, NumVFs and System Page Size carry named hooks that the owning device
  * implements (VF lifecycle, offset/stride updates, the undefined-case policy).
  *
- * @remarks ARI Capable Hierarchy is RW only in the lowest-numbered PF (RsvdP in the others). VF
+ * @remarks ARI Capable Hierarchy is RW only in the lowest-numbered PF (RsvdP in the others) and is
+ * kept by FLR. VF
  * Migration is not modelled: its bits are RO 0 (the feature is deprecated). VF BARs are memory
  * BARs sized per VF: writing all ones reads back the per-VF size mask.
  * @param pfFunction - the PF's function number (the default Function Dependency Link).
@@ -143,7 +144,9 @@ export function sriovCapability(o: SriovOptions, pfFunction: number, lowestPf: b
         hooks: { preWrite: H.controlPre, postWrite: H.controlPost, postReset: H.reset },
         fields: {
           vfEnable: f.rw([0, 0]), vfMigrationEnable: f.ro([1, 1]), vfMigrationInterruptEnable: f.ro([2, 2]), vfMse: f.rw([3, 3]),
-          ariCapableHierarchy: f.rwIf(lowestPf, [4, 4]), vf10BitTagRequesterEnable: f.rwIf(tags, [5, 5]),
+          // Not affected by FLR of any PF or VF (§9.3.3.3.5): only a conventional reset clears it.
+          ariCapableHierarchy: lowestPf ? { bits: [4, 4], access: 'RW', preserveOnFlr: true } : { bits: [4, 4], access: 'RsvdP' },
+          vf10BitTagRequesterEnable: f.rwIf(tags, [5, 5]),
         },
       },
       { id: 'status', name: 'SR-IOV Status', offset: 0x0a, width: 16, spec: `${s}.4`, rest: 'RsvdZ', fields: { vfMigrationStatus: f.w1c([0, 0]) } },

@@ -166,7 +166,9 @@ export class PhysicalFunction {
     private readonly policy: SriovPolicy,
     private readonly report: (d: Diagnostic) => void,
     image?: PfImage,
-    private readonly hierarchy: { readonly ari: () => boolean; readonly changed: () => void } = { ari: () => this.ariCapableHierarchy, changed: () => this.updateOffsetStride() },
+    private readonly hierarchy: { readonly ari: () => boolean; readonly changed: () => void; readonly anyVfEnabled: () => boolean } = {
+      ari: () => this.ariCapableHierarchy, changed: () => this.updateOffsetStride(), anyVfEnabled: () => this.vfEnable,
+    },
   ) {
     this.rid = rid;
     const sink = { onDiagnostic: report };
@@ -364,8 +366,9 @@ export class PhysicalFunction {
         [H.controlPre]: (e) => {
           let v = e.written;
           const vfeBefore = (e.before & 1) === 1;
-          if (vfeBefore && touched(e, 0x10) && ((e.before ^ v) & 0x10) !== 0) {
-            this.report(this.diag('sriov.ari-while-enabled', p === 'qemu' ? 'note' : 'warning', 'SRIOV-POL-05', `ARI Capable Hierarchy changed while VF Enable is set (undefined); ${p === 'qemu' ? 'accepted' : 'write ignored'} under policy ${p}`, `${SRIOV_SPEC}.3.5`));
+          // Undefined if VF Enable is set in any PF of the device (§9.3.3.3.5), this one included.
+          if ((vfeBefore || this.hierarchy.anyVfEnabled()) && touched(e, 0x10) && ((e.before ^ v) & 0x10) !== 0) {
+            this.report(this.diag('sriov.ari-while-enabled', p === 'qemu' ? 'note' : 'warning', 'SRIOV-POL-05', `ARI Capable Hierarchy changed while VF Enable is set in a PF (undefined); ${p === 'qemu' ? 'accepted' : 'write ignored'} under policy ${p}`, `${SRIOV_SPEC}.3.5`));
             if (p !== 'qemu') v = (v & ~0x10) | (e.before & 0x10);
           }
           if (!vfeBefore && touched(e, 0x1) && (v & 1) === 1) {
@@ -507,6 +510,7 @@ export class SriovDevice {
         changed: (): void => {
           for (const q of this.pfs) q.updateOffsetStride();
         },
+        anyVfEnabled: (): boolean => this.pfs.some((q) => q.vfEnable),
       };
       return new PhysicalFunction(i, p, routingId(this.bus, devfn), p.function === sorted[0], next, profile.ari, profile.pfs.length > 1, this.policy, report, options.pfImages?.[i], hierarchy);
     });

@@ -119,7 +119,7 @@ export class SriovOracle {
     const p = this.device.pfs[pf];
     if (p === undefined) throw new RangeError(`no PF ${pf}`);
     const rid = p.vfRid(n);
-    return { vf: n, rid, address: rid === undefined ? undefined : formatRid(rid, this.device.domain), exists: p.vfEnable && n >= 1 && n <= p.enabledVfs };
+    return { vf: n, rid, address: rid === undefined ? undefined : formatRid(rid, this.device.domain), exists: rid !== undefined && p.vfEnable && n >= 1 && n <= p.enabledVfs };
   }
 
   /** The window of VF `n`'s VF BAR `bar` (whether or not it decodes now), or undefined when unknown. */

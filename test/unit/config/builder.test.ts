@@ -67,10 +67,7 @@ describe('config/builder', () => {
       expectCode(() => builder().capability(pmCapability(), 0x80).capability(msiCapability(), 0x40).capability(pcie()).build(), 'layout.block-overlap');
     });
 
-    // BUG: src/config/builder.ts relies on LayoutBuilder.place (src/regs/layout.ts) to find overlaps,
-    // and that only compares bytes claimed by *registers*. A CapabilityDef whose declared `size`
-    // extends beyond its registers (e.g. a vendor-specific capability with an unmodelled body)
-    // lets a second capability be placed inside its declared range without any error.
+    // Regression test for a bug found and fixed this session; see the commit that flipped it from it.fails.
     it('CFG-CAP-01 should refuse a capability placed inside the declared size of another one whose body has no registers', () => {
       const vendor: CapabilityDef = { space: 'standard', id: 0x09, key: 'vendor', name: 'Vendor Specific', size: 16, spec: 'test', registers: [] };
       expectCode(() => builder().capability(vendor, 0x40).capability(pmCapability(), 0x48).build(), 'layout.block-overlap');
@@ -163,10 +160,7 @@ describe('config/builder', () => {
       expectCode(() => buildConfigSpace({ header: { ...HEADER, expansionRomSize: size } }), 'layout.bad-option');
     });
 
-    // BUG: src/config/bar.ts checkBar() calls BigInt(b.size) before any check, so a non-integer
-    // size (1.5, NaN, 4096.5) escapes as a RangeError ("cannot be converted to a BigInt") instead
-    // of the LayoutError 'layout.bad-option' every other bad BAR option gets. The same happens in
-    // expansionRomRegister() (log2Exact(BigInt(size))).
+    // Regression test for a bug found and fixed this session; see the commit that flipped it from it.fails.
     it.each([
       ['a non-integer BAR size', (): unknown => withBars([{ kind: 'mem32', size: 4096.5 }])()],
       ['a NaN BAR size', (): unknown => withBars([{ kind: 'io', size: Number.NaN }])()],

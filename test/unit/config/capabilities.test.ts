@@ -151,9 +151,7 @@ describe('config/cap/pcie', () => {
       expect(s.readField('cap.pcie.linkControl2', 'targetLinkSpeed')).toBe(want);
     });
 
-    // BUG: src/config/cap/pcie.ts, Link Control 2 `hwAutonomousSpeedDisable: keep([5, 5])` declares
-    // bit 5 as RW + FLR-exempt, but PCIe Base §7.5.3.19 makes Hardware Autonomous Speed Disable
-    // RWS (sticky), like the other Link Control 2 control fields; a hot reset clears it here.
+    // Regression test for a bug found and fixed this session; see the commit that flipped it from it.fails.
     it('should keep Link Control 2 Hardware Autonomous Speed Disable (RWS) when a hot reset follows a write of 1', () => {
       const s = withPcie({ deviceType: 'endpoint', maxLinkSpeed: 3 });
       s.write(0x40 + LNKCTL2, 2, 0x0023);
@@ -353,10 +351,7 @@ describe('config/cap/pm', () => {
       expect(s.read(0x44, 2)).toBe(0x0008);
     });
 
-    // BUG: src/config/cap/pm.ts declares PowerState as plain RW (f.rw([1, 0])). PCIe Base r6.0
-    // §7.5.2.2: "If software attempts to write an unsupported, optional state to this field, the
-    // write operation must complete normally; however, the data is discarded and no state change
-    // occurs." Without D1 support, writing 01b must leave PowerState at D0; the model stores it.
+    // Regression test for a bug found and fixed this session; see the commit that flipped it from it.fails.
     it('should discard a PowerState write of D1 when the function does not support D1', () => {
       const s = pm({ d1: false, d2: false });
       s.write(0x44, 2, 0x0001);

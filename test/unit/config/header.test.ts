@@ -265,9 +265,7 @@ describe('config/header', () => {
       expect(s.read(0x3c, 4)).toBe(0x0000_01ff);
     });
 
-    // BUG: src/config/header.ts commonRegisters() checks interruptPin with checkInt(…, 3), i.e. 0..7,
-    // but PCI defines only 0 (none) and 1..4 (INTA#..INTD#); 05h..FFh are reserved (PCIe Base r6.0
-    // §7.5.1.1.13). A header with interruptPin 5 is built and reads 5.
+    // Regression test for a bug found and fixed this session; see the commit that flipped it from it.fails.
     it('should refuse an Interrupt Pin above 4 (INTD#) with layout.bad-option when the header is built', () => {
       let err: unknown;
       try {
