@@ -39,5 +39,10 @@ export { LspciParseError, parseLspciDump, formatLspciDump, formatLspciDumps, for
 export type { PciAddress, DumpFunction, LspciDumpInput, LspciDumpSize, LspciParseErrorCode, PciAddressFormatOptions, DescribeFunctionOptions } from './formats/index.js';
 export { Kernel, SimError, Rng, streamSeed } from './sim/index.js';
 export type { Clocked, KernelOptions, StopReason } from './sim/index.js';
-export { BROADCAST, FRAME, parseMac, asMac, formatMac, isGroup, crc32, encodeFrame, decodeFrame, withPreamble } from './link/index.js';
-export type { Mac, VlanTag, Frame, FrameDropReason, DecodeResult } from './link/index.js';
+export {
+  BROADCAST, FRAME, parseMac, asMac, formatMac, isGroup, crc32, encodeFrame, decodeFrame, withPreamble,
+  CABLE, DEFAULT_TIMING, cyclesPerByte, delayCycles, amplitudeAfter, Port, Cable,
+} from './link/index.js';
+export type { Mac, VlanTag, Frame, FrameDropReason, DecodeResult, RateMbps, LinkTiming, Symbol, CableOptions } from './link/index.js';
+export { Host, IFG_BYTES, Repeater } from './devices/index.js';
+export type { HostOptions, HostCounters, HostDropReason } from './devices/index.js';

@@ -2,7 +2,7 @@
  * The layer a requirement belongs to.
  * @category Conformance
  */
-export type RequirementLayer = 'bits' | 'regs' | 'config' | 'sriov' | 'sim' | 'link' | 'formats' | 'cli' | 'arch';
+export type RequirementLayer = 'bits' | 'regs' | 'config' | 'sriov' | 'sim' | 'link' | 'devices' | 'formats' | 'cli' | 'arch';
 
 /**
  * One requirement: a stable ID, our one-line paraphrase, and the section of the specification
@@ -96,6 +96,9 @@ export const REQUIREMENTS: readonly Requirement[] = [
   R('SIM-DET-01', 'sim', 'iovsim design (determinism)', 'the same seed gives the same trace, and each component has its own random stream: adding one leaves the others\' draws alone'),
   R('LINK-FCS-01', 'link', 'IEEE 802.3-2022 §3.2.9', 'the FCS is the IEEE CRC-32 (check value 0xCBF43926), sent least significant byte first; any corrupted byte is detected'),
   R('LINK-FRAME-01', 'link', 'IEEE 802.3-2022 §3.2, §3.4; IEEE 802.1Q-2022 §9.6', 'frames are padded to 64 bytes, carry an optional 802.1Q tag, decode back, and runts, giants and bad FCS are classified'),
+  R('LINK-CABLE-01', 'link', 'IEEE 802.3-2022 §4.4.2 (interFrameGap), §3.2.1-2 (preamble, SFD)', 'a frame takes its wire time (preamble, SFD, frame) plus the cable delay, and back-to-back frames keep the 96-bit inter-frame gap'),
+  R('LINK-ATTEN-01', 'link', 'IEEE 802.3-2022 §14.4, §25 (100 m link segment); §9, §27 (repeaters)', 'reception is clean up to the rated length and corrupt beyond it; a repeater in the middle regenerates the signal so the run works'),
+  R('SIM-CONS-01', 'devices', 'iovsim design (frames are never lost silently)', 'every frame offered is delivered or counted as dropped with a reason, whether or not idle cycles are skipped'),
   R('FMT-LSPCI-01', 'formats', 'pciutils 3.9 lspci -x/-xxx/-xxxx output, lib/dump.c reader', 'an exported dump imports back to identical bytes (64, 256 and 4096 bytes)'),
   R('FMT-LSPCI-02', 'formats', 'pciutils 3.9 lib/dump.c reader', 'malformed dumps raise only a typed parse error naming the line and the problem'),
   R('FMT-LSPCI-03', 'formats', 'pciutils 3.9 lib/dump.c reader', 'one file may hold several functions, with or without a domain'),

@@ -6,3 +6,9 @@
  */
 export { BROADCAST, FRAME, parseMac, asMac, formatMac, isGroup, crc32, encodeFrame, decodeFrame, withPreamble } from './frame.js';
 export type { Mac, VlanTag, Frame, FrameDropReason, DecodeResult } from './frame.js';
+export { CABLE, DEFAULT_TIMING, cyclesPerByte, delayCycles, amplitudeAfter } from './timing.js';
+export type { RateMbps, LinkTiming } from './timing.js';
+export { Port } from './port.js';
+export type { Symbol } from './port.js';
+export { Cable } from './cable.js';
+export type { CableOptions } from './cable.js';

@@ -1,0 +1,9 @@
+/**
+ * Devices on the wire: hosts (NIC endpoints) and the repeater; the hub, bridge, switch and STP
+ * follow. They know nothing of PCIe.
+ *
+ * @module devices
+ */
+export { Host, IFG_BYTES } from './host.js';
+export type { HostOptions, HostCounters, HostDropReason } from './host.js';
+export { Repeater } from './repeater.js';

@@ -1,0 +1,89 @@
+import type { Clocked } from '../sim/kernel.js';
+import { SimError } from '../sim/kernel.js';
+import type { Rng } from '../sim/rng.js';
+import type { Port, Symbol } from './port.js';
+import { CABLE, DEFAULT_TIMING, amplitudeAfter, delayCycles, type LinkTiming } from './timing.js';
+
+/**
+ * Options of a {@link Cable}.
+ * @category Link
+ */
+export interface CableOptions {
+  /** Length in metres. */
+  readonly metres: number;
+  /** Timing (cycle length). @defaultValue DEFAULT_TIMING */
+  readonly timing?: LinkTiming;
+}
+
+/**
+ * A point-to-point cable in symbol mode: each direction is a delay line; what one end drives at
+ * cycle t reaches the other end at t + delay, attenuated with length. A symbol weaker than the
+ * receiver threshold arrives corrupted (the frame then fails its FCS).
+ *
+ * @remarks Full duplex: the two directions are independent. The corruption pattern comes from the
+ * cable's own random stream, so runs are deterministic.
+ * @spec IEEE 802.3-2022 §14.4 (link segment), §25 (100BASE-TX)
+ * @example
+ * ```ts
+ * const k = new Kernel();
+ * k.add(new Cable('c0', a.port, b.port, { metres: 50 }, k.rng('c0')));
+ * ```
+ * @category Link
+ */
+export class Cable implements Clocked {
+  /** Propagation delay in cycles. */
+  readonly delay: number;
+  /** Amplitude factor over the whole length. */
+  readonly attenuation: number;
+  /** Symbols corrupted because they arrived below the threshold. */
+  corrupted = 0;
+  private readonly lines: { from: Port; to: Port; flight: { due: number; sym: Symbol }[]; staged: Symbol | null }[];
+
+  /**
+   * @throws {SimError} `sim.port-in-use` when a port already has a cable, `sim.bad-length` for a bad length.
+   */
+  constructor(readonly name: string, a: Port, b: Port, options: CableOptions, private readonly rng: Rng) {
+    if (a.attached || b.attached) throw new SimError('sim.port-in-use', `cable ${name}: port ${a.attached ? a.name : b.name} already has a cable`);
+    if (a === b) throw new SimError('sim.port-in-use', `cable ${name}: both ends on ${a.name}`);
+    a.attached = true;
+    b.attached = true;
+    this.delay = delayCycles(options.metres, options.timing ?? DEFAULT_TIMING);
+    this.attenuation = amplitudeAfter(options.metres);
+    this.lines = [
+      { from: a, to: b, flight: [], staged: null },
+      { from: b, to: a, flight: [], staged: null },
+    ];
+  }
+
+  /** Reads what each end drove last cycle and stages what arrives at each end this cycle. */
+  evaluate(cycle: number): void {
+    for (const l of this.lines) {
+      const s = l.from.tx;
+      if (s !== null) {
+        let byte = s.byte;
+        const amplitude = s.amplitude * this.attenuation;
+        if (amplitude < CABLE.threshold - 1e-12) {
+          byte ^= this.rng.int(1, 255);
+          this.corrupted++;
+        }
+        l.flight.push({ due: cycle - 1 + this.delay, sym: { byte, amplitude, first: s.first } });
+      }
+      l.staged = l.flight.length > 0 && l.flight[0]!.due <= cycle ? l.flight.shift()!.sym : null;
+    }
+  }
+
+  /** Publishes the arrivals. */
+  commit(): void {
+    for (const l of this.lines) l.to.rx = l.staged;
+  }
+
+  /** Work while anything is in flight, driven, or still showing at an end. */
+  nextEvent(from: number): number {
+    let next = Infinity;
+    for (const l of this.lines) {
+      if (l.from.tx !== null || l.to.rx !== null) return from;
+      if (l.flight.length > 0) next = Math.min(next, l.flight[0]!.due);
+    }
+    return Math.max(next, from);
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * What a wire carries during one cycle: nothing (idle), or part of a byte symbol.
+ * @remarks A byte lasts `cyclesPerByte` cycles; `first` marks its first cycle, when a receiver
+ * latches it. `amplitude` is relative to a transmitter's 1.0 and falls along a cable.
+ * @category Link
+ */
+export interface Symbol {
+  /** The octet. */
+  readonly byte: number;
+  /** Signal amplitude at this point. */
+  readonly amplitude: number;
+  /** First cycle of the byte. */
+  readonly first: boolean;
+}
+
+/**
+ * A device's attachment to a cable: what the device drives (`tx`, published at its commit) and what
+ * reaches it (`rx`, published by the cable's commit). Both hold committed values only.
+ * @category Link
+ */
+export class Port {
+  /** What the device drives this cycle (committed), or null for idle. */
+  tx: Symbol | null = null;
+  /** What reaches the device this cycle (committed by the cable), or null for idle. */
+  rx: Symbol | null = null;
+  /** The cable attached, if any (set by {@link Cable}). */
+  attached = false;
+
+  /** @param name - `device.portN`, for traces and errors. */
+  constructor(readonly name: string) {}
+}
