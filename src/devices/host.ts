@@ -1,31 +1,46 @@
 import type { Clocked } from '../sim/kernel.js';
 import { SimError } from '../sim/kernel.js';
+import type { Rng } from '../sim/rng.js';
 import { BROADCAST, decodeFrame, encodeFrame, isGroup, withPreamble, type Frame, type FrameDropReason, type Mac } from '../link/frame.js';
 import { Port, type Symbol } from '../link/port.js';
 import { DEFAULT_TIMING, cyclesPerByte, type LinkTiming, type RateMbps } from '../link/timing.js';
 
 /** Inter-frame gap: 96 bit times = 12 bytes. @spec IEEE 802.3-2022 §4.4.2 (interFrameGap) @category Devices */
 export const IFG_BYTES = 12;
+/** Jam: 32 bits = 4 bytes. @spec IEEE 802.3-2022 §4.4.2 (jamSize) @category Devices */
+export const JAM_BYTES = 4;
+/** Slot time at 10/100 Mb/s: 512 bit times = 64 bytes. @spec IEEE 802.3-2022 §4.4.2 (slotTime) @category Devices */
+export const SLOT_BYTES = 64;
+/** Transmission attempts before a frame is discarded. @spec IEEE 802.3-2022 §4.4.2 (attemptLimit) @category Devices */
+export const ATTEMPT_LIMIT = 16;
+/** Exponent cap of the truncated binary exponential backoff. @spec IEEE 802.3-2022 §4.4.2 (backoffLimit) @category Devices */
+export const BACKOFF_LIMIT = 10;
+/** The byte a host sends as jam (any pattern that is not a valid FCS will do). @category Devices */
+export const JAM_BYTE = 0x99;
 
 /**
  * Why a host dropped a frame, receiving or sending.
  * @category Devices
  */
-export type HostDropReason = FrameDropReason | 'no-sfd' | 'not-for-us' | 'queue-full';
+export type HostDropReason = FrameDropReason | 'no-sfd' | 'not-for-us' | 'queue-full' | 'excessive-collisions';
 
 /**
  * Counters of a host.
  * @category Devices
  */
 export interface HostCounters {
-  /** Frames whose transmission completed. */
+  /** Frames whose transmission completed without a collision. */
   txFrames: number;
-  /** Bytes transmitted, header to FCS. */
+  /** Bytes of those frames, header to FCS. */
   txBytes: number;
   /** Frames received and accepted by the address filter. */
   rxFrames: number;
   /** Bytes of accepted frames, header to FCS. */
   rxBytes: number;
+  /** Collisions this host detected while transmitting. */
+  collisions: number;
+  /** Of those, collisions detected after the first slot time (512 bits) of the transmission. */
+  lateCollisions: number;
   /** Frames dropped, by reason. */
   drops: Record<HostDropReason, number>;
 }
@@ -41,6 +56,10 @@ export interface HostOptions {
   readonly rate?: RateMbps;
   /** Cycle length. @defaultValue DEFAULT_TIMING */
   readonly timing?: LinkTiming;
+  /** Full duplex, or half duplex with CSMA/CD (needs `rng`). @defaultValue 'full' */
+  readonly duplex?: 'full' | 'half';
+  /** The host's random stream (backoff draws); required in half duplex. */
+  readonly rng?: Rng;
   /** Transmit queue limit in frames (the frame being sent not included). @defaultValue 100 */
   readonly queueLimit?: number;
   /** Accept every frame. @defaultValue false */
@@ -49,20 +68,26 @@ export interface HostOptions {
   readonly multicast?: readonly Mac[];
   /** Called for every accepted frame, at the cycle its last byte arrived. */
   readonly onReceive?: (frame: Frame, cycle: number) => void;
+  /** Called for every backoff draw: the collision count of the frame and the slots drawn. */
+  readonly onBackoff?: (attempt: number, slots: number) => void;
 }
 
+type Event = 'none' | 'start' | 'collision' | 'done';
+
 /**
- * A full-duplex Ethernet host (NIC endpoint) in symbol mode: a transmit queue with a limit, the
- * preamble, SFD and inter-frame gap on the wire, and a receive filter (own unicast, broadcast,
- * chosen multicast, or promiscuous). Every frame offered is transmitted or counted as dropped; every
- * frame received is delivered or counted as dropped with a reason.
+ * An Ethernet host (NIC endpoint) in symbol mode: a transmit queue with a limit; preamble, SFD and
+ * inter-frame gap on the wire; full duplex, or half duplex with CSMA/CD (carrier sense with
+ * deferral and the inter-frame gap, collision detection, a 32-bit jam, truncated binary exponential
+ * backoff with r in [0, 2^min(n, 10) − 1] slots of 512 bit times, and discard after 16 attempts);
+ * and a receive filter (own unicast, broadcast, chosen multicast, or promiscuous). Every frame
+ * offered is transmitted or counted as dropped; every frame received is delivered or counted as
+ * dropped with a reason.
  *
- * @remarks Half duplex (CSMA/CD) is not implemented yet; a host only drives its port while it has
- * something to send, so two hosts on one cable never collide in full duplex.
- * @spec IEEE 802.3-2022 §4.2 (MAC frame transmission and reception), §3.2 (frame)
+ * @spec IEEE 802.3-2022 §4.2 (MAC frame transmission and reception), §4.2.3.2 (deference),
+ * §4.2.3.2.5 (collision handling and backoff), §4.4.2 (parameters)
  * @example
  * ```ts
- * const a = k.add(new Host('a', { mac: parseMac('02:00:00:00:00:01') }));
+ * const a = k.add(new Host('a', { mac: parseMac('02:00:00:00:00:01'), duplex: 'half', rng: k.rng('a') }));
  * a.send({ dst: BROADCAST, src: a.mac, type: 0x88b5, payload: new Uint8Array(46) });
  * ```
  * @category Devices
@@ -71,37 +96,52 @@ export class Host implements Clocked {
   /** The host's port. */
   readonly port: Port;
   /** Counters. */
-  readonly counters: HostCounters = { txFrames: 0, txBytes: 0, rxFrames: 0, rxBytes: 0, drops: { runt: 0, giant: 0, 'bad-fcs': 0, 'bad-length': 0, 'no-sfd': 0, 'not-for-us': 0, 'queue-full': 0 } };
+  readonly counters: HostCounters = {
+    txFrames: 0, txBytes: 0, rxFrames: 0, rxBytes: 0, collisions: 0, lateCollisions: 0,
+    drops: { runt: 0, giant: 0, 'bad-fcs': 0, 'bad-length': 0, 'no-sfd': 0, 'not-for-us': 0, 'queue-full': 0, 'excessive-collisions': 0 },
+  };
   /** MAC address. */
   readonly mac: Mac;
   private readonly cpb: number;
+  private readonly half: boolean;
   private readonly queueLimit: number;
   private readonly queue: Uint8Array[] = [];
   private readonly scheduled: { cycle: number; frame: Frame }[] = [];
-  /** Wire bytes being sent, the cycle the current frame started, and when the gap after it ends. */
-  private current: { wire: Uint8Array; start: number; frameBytes: number } | undefined;
-  private gapUntil = -1;
+  /** The frame being sent or retried, with its collision count. */
+  private pending: { bytes: Uint8Array; wire: Uint8Array; attempts: number } | undefined;
+  /** The cycle the current transmission started, while transmitting. */
+  private txStart: number | undefined;
+  private jamStart = -1;
+  private jamUntil = -1;
+  /** Earliest cycle a transmission may start (own gap, backoff). */
+  private holdUntil = 0;
+  /** Last cycle carrier was seen (half duplex). */
+  private lastCarrier = -Infinity;
   private staged: Symbol | null = null;
+  private stagedCarrier = false;
+  private event: Event = 'none';
   private readonly rxBuf: number[] = [];
   private rxDone: Uint8Array | undefined;
 
-  /** @throws {SimError} For a bad rate or queue limit. */
+  /** @throws {SimError} For a bad rate or queue limit, or half duplex without a random stream. */
   constructor(readonly name: string, private readonly options: HostOptions) {
     this.mac = options.mac;
     this.port = new Port(`${name}.port0`);
     this.cpb = cyclesPerByte(options.rate ?? 100, options.timing ?? DEFAULT_TIMING);
+    this.half = options.duplex === 'half';
+    if (this.half && options.rng === undefined) throw new SimError('sim.bad-option', `${name}: half duplex needs a random stream for backoff`);
     this.queueLimit = options.queueLimit ?? 100;
     if (!Number.isInteger(this.queueLimit) || this.queueLimit < 0) throw new SimError('sim.bad-option', `${name}: queue limit ${this.queueLimit}`);
   }
 
-  /** Frames waiting in the transmit queue. */
+  /** Frames waiting in the transmit queue (not counting one being sent or retried). */
   get queued(): number {
     return this.queue.length;
   }
 
   /**
-   * Offers a frame for transmission now (it waits in the queue). Returns false, and counts a
-   * `queue-full` drop, when the queue is full.
+   * Offers a frame for transmission now. Returns false, and counts a `queue-full` drop, when the
+   * queue is full.
    * @throws {RangeError} If the frame cannot be encoded (too large, bad fields).
    */
   send(frame: Frame): boolean {
@@ -114,54 +154,102 @@ export class Host implements Clocked {
     return true;
   }
 
-  /** Offers a frame at a future cycle (a traffic generator's schedule). */
+  /** Offers a frame at a future cycle (a traffic generator's schedule). @throws {RangeError} As {@link Host.send}. */
   sendAt(cycle: number, frame: Frame): void {
     encodeFrame(frame);
     const i = this.scheduled.findIndex((s) => s.cycle > cycle);
     this.scheduled.splice(i < 0 ? this.scheduled.length : i, 0, { cycle, frame });
   }
 
+  private canStart(cycle: number): boolean {
+    if (this.pending === undefined && this.queue.length === 0) return false;
+    if (cycle < this.holdUntil) return false;
+    if (!this.half) return true;
+    return this.port.rx === null && cycle > this.lastCarrier + IFG_BYTES * this.cpb;
+  }
+
+  /** Reads the port and stages this cycle's symbol and state change. */
   evaluate(cycle: number): void {
-    // Receive: latch each byte on its first cycle; the end of carrier ends the frame.
     const rx = this.port.rx;
+    this.stagedCarrier = rx !== null;
     this.rxDone = undefined;
     if (rx !== null) {
       if (rx.first) this.rxBuf.push(rx.byte);
     } else if (this.rxBuf.length > 0) {
       this.rxDone = Uint8Array.from(this.rxBuf);
     }
-    // Transmit: one byte every `cpb` cycles, then the inter-frame gap.
     this.staged = null;
-    const cur = this.current;
-    if (cur !== undefined) {
-      const k = cycle - cur.start;
-      const byte = Math.floor(k / this.cpb);
-      if (byte < cur.wire.length) this.staged = { byte: cur.wire[byte]!, amplitude: 1, first: k % this.cpb === 0 };
-    } else if (cycle >= this.gapUntil && this.queue.length > 0) {
-      this.staged = { byte: 0x55, amplitude: 1, first: true }; // first preamble byte of the next frame
+    this.event = 'none';
+    if (cycle < this.jamUntil) {
+      this.staged = { byte: JAM_BYTE, amplitude: 1, first: (cycle - this.jamStart) % this.cpb === 0 };
+    } else if (this.txStart !== undefined) {
+      const wire = this.pending!.wire;
+      const k = cycle - this.txStart;
+      if (this.half && rx !== null) {
+        this.event = 'collision';
+        this.staged = { byte: JAM_BYTE, amplitude: 1, first: true };
+      } else {
+        this.staged = { byte: wire[Math.floor(k / this.cpb)]!, amplitude: 1, first: k % this.cpb === 0 };
+        if (k + 1 >= wire.length * this.cpb) this.event = 'done';
+      }
+    } else if (this.canStart(cycle)) {
+      this.event = 'start';
+      this.staged = { byte: 0x55, amplitude: 1, first: true };
     }
   }
 
+  /** Publishes the symbol and applies the staged state change. */
   commit(cycle: number): void {
     while (this.scheduled.length > 0 && this.scheduled[0]!.cycle <= cycle) this.send(this.scheduled.shift()!.frame);
-    // Transmit state.
-    if (this.current === undefined && this.staged !== null) {
-      const frame = this.queue.shift()!;
-      this.current = { wire: withPreamble(frame), start: cycle, frameBytes: frame.length };
-    }
-    const cur = this.current;
-    if (cur !== undefined && cycle - cur.start + 1 >= cur.wire.length * this.cpb) {
-      this.counters.txFrames++;
-      this.counters.txBytes += cur.frameBytes;
-      this.current = undefined;
-      this.gapUntil = cycle + 1 + IFG_BYTES * this.cpb;
+    if (this.stagedCarrier) this.lastCarrier = cycle; // as read in evaluate: the port may have changed since
+    switch (this.event) {
+      case 'start': {
+        if (this.pending === undefined) {
+          const bytes = this.queue.shift()!;
+          this.pending = { bytes, wire: withPreamble(bytes), attempts: 0 };
+        }
+        this.txStart = cycle;
+        break;
+      }
+      case 'collision': {
+        const p = this.pending!;
+        this.counters.collisions++;
+        if ((cycle - this.txStart!) >= SLOT_BYTES * this.cpb) this.counters.lateCollisions++;
+        this.txStart = undefined;
+        this.jamStart = cycle;
+        this.jamUntil = cycle + JAM_BYTES * this.cpb;
+        p.attempts++;
+        if (p.attempts >= ATTEMPT_LIMIT) {
+          this.counters.drops['excessive-collisions']++;
+          this.pending = undefined;
+          this.holdUntil = this.jamUntil;
+        } else {
+          const k = Math.min(p.attempts, BACKOFF_LIMIT);
+          const slots = this.options.rng!.int(0, 2 ** k - 1);
+          this.options.onBackoff?.(p.attempts, slots);
+          this.holdUntil = this.jamUntil + slots * SLOT_BYTES * this.cpb;
+        }
+        break;
+      }
+      case 'done':
+        this.finish(cycle);
+        break;
+      case 'none':
+        break;
     }
     this.port.tx = this.staged;
-    // Receive state.
     if (this.rxDone !== undefined) {
       this.rxBuf.length = 0;
       this.receive(this.rxDone, cycle);
     }
+  }
+
+  private finish(cycle: number): void {
+    this.counters.txFrames++;
+    this.counters.txBytes += this.pending!.bytes.length;
+    this.pending = undefined;
+    this.txStart = undefined;
+    this.holdUntil = cycle + 1 + IFG_BYTES * this.cpb;
   }
 
   private receive(wire: Uint8Array, cycle: number): void {
@@ -187,10 +275,13 @@ export class Host implements Clocked {
     this.options.onReceive?.(r.frame, cycle);
   }
 
+  /** Work while sending, jamming or receiving; otherwise at the next allowed start or scheduled offer. */
   nextEvent(from: number): number {
-    if (this.current !== undefined || this.port.rx !== null || this.rxBuf.length > 0 || this.port.tx !== null) return from;
+    if (this.txStart !== undefined || from < this.jamUntil || this.port.rx !== null || this.rxBuf.length > 0 || this.port.tx !== null) return from;
     let next = Infinity;
-    if (this.queue.length > 0) next = Math.max(this.gapUntil, from);
+    if (this.pending !== undefined || this.queue.length > 0) {
+      next = Math.max(this.holdUntil, this.half ? Math.floor(this.lastCarrier + IFG_BYTES * this.cpb + 1) : 0);
+    }
     if (this.scheduled.length > 0) next = Math.min(next, this.scheduled[0]!.cycle);
     return Math.max(next, from);
   }

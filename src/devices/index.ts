@@ -4,6 +4,8 @@
  *
  * @module devices
  */
-export { Host, IFG_BYTES } from './host.js';
+export { Host, IFG_BYTES, JAM_BYTES, SLOT_BYTES, ATTEMPT_LIMIT, BACKOFF_LIMIT, JAM_BYTE } from './host.js';
 export type { HostOptions, HostCounters, HostDropReason } from './host.js';
 export { Repeater } from './repeater.js';
+export { Hub } from './hub.js';
+export type { HubOptions } from './hub.js';
