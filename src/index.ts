@@ -44,5 +44,5 @@ export {
   CABLE, DEFAULT_TIMING, cyclesPerByte, delayCycles, amplitudeAfter, Port, Cable,
 } from './link/index.js';
 export type { Mac, VlanTag, Frame, FrameDropReason, DecodeResult, RateMbps, LinkTiming, Symbol, CableOptions } from './link/index.js';
-export { Host, IFG_BYTES, JAM_BYTES, SLOT_BYTES, ATTEMPT_LIMIT, BACKOFF_LIMIT, JAM_BYTE, Repeater, Hub } from './devices/index.js';
+export { Host, IFG_BYTES, JAM_BYTES, SLOT_BYTES, ATTEMPT_LIMIT, BACKOFF_LIMIT, JAM_BYTE, Repeater, Hub, periodicSchedule, poissonSchedule } from './devices/index.js';
 export type { HostOptions, HostCounters, HostDropReason, HubOptions } from './devices/index.js';

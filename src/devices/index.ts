@@ -9,3 +9,4 @@ export type { HostOptions, HostCounters, HostDropReason } from './host.js';
 export { Repeater } from './repeater.js';
 export { Hub } from './hub.js';
 export type { HubOptions } from './hub.js';
+export { periodicSchedule, poissonSchedule } from './traffic.js';
