@@ -5,6 +5,7 @@ import { describeFunction, formatLspciDump, type PciAddress } from '../formats/i
 import { DiagnosticLog } from '../regs/index.js';
 import { SriovDevice, SriovOracle, formatRid, igbProfile, linuxSriovEnable } from '../sriov/index.js';
 import { EXIT, type CliIo } from './io.js';
+import { layer1Demo } from './demo-l1.js';
 
 /** Help text of `iovsim demo`. */
 export const DEMO_HELP = `Usage: iovsim demo [--dump]
@@ -15,6 +16,8 @@ export const DEMO_HELP = `Usage: iovsim demo [--dump]
 2. Builds an SR-IOV PF from the igb profile, sizes and places its VF BARs, enables 8 VFs as a driver
    does, and prints the PF and its VFs with Routing IDs and VF BAR windows, an explained write, an
    address decode, and Linux's verdict on enabling VFs with and without ARI.
+3. Runs layer 1: a cable too long for clean reception, the same run with a repeater in the middle,
+   and four half-duplex hosts on a hub with a collision, and prints their counters.
 
 Options:
   --dump      also print each function in lspci -xxxx form (lspci -F and iovsim vfs read it)
@@ -68,6 +71,7 @@ export function demoCommand(args: readonly string[], io: CliIo): number {
     io.out(formatLspciDump({ address, bytes: fn.peek(), description: 'Ethernet controller: iovsim sample endpoint' }, 4096));
   }
   sriovDemo(io, values.dump === true);
+  layer1Demo(io);
   return EXIT.ok;
 }
 

@@ -113,4 +113,12 @@ describe('iovsim demo', () => {
     expect(r.out).toMatch(/without ARI forwarding: no, -ENOMEM: can't enable 8 VFs \(bus 02 out of range of \[bus 01\]\)/);
     expect(r.out).toMatch(/with ARI forwarding: +yes/);
   });
+
+  it('LINK-ATTEN-01 HUB-COLL-01: should show the repeater rescuing a long run and a collision on the hub', () => {
+    const r = run(['demo']);
+    expect(r.out).toMatch(/160 m cable: +0 of 10 frames delivered, 10 dropped/);
+    expect(r.out).toMatch(/160 m with a repeater at 80 m: 10 of 10 frames delivered, 0 dropped/);
+    expect(r.out).toMatch(/hub: 1 collision\(s\)/);
+    expect(r.out).toMatch(/^ {2}h3 +0 +3 /m);
+  });
 });
