@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   buildConfigSpace, pcieCapability, pmCapability, msiCapability, ariCapability,
   DiagnosticLog, configSpaceFromImage, parseLspciDump, formatLspciDump, SriovOracle, igbProfile, asRoutingId,
+  Kernel, Host, Hub, Cable, BROADCAST, parseMac,
 } from '../../src/index.js';
 
 // The README's code, statement for statement, with its comments turned into assertions, so the
@@ -58,5 +59,18 @@ describe('README examples', () => {
       enable: false, errno: 'ENOMEM', reasons: [{ code: 'linux.bus-range', message: "can't enable 8 VFs (bus 02 out of range of [bus 01])", where: 'sriov_enable' }],
     });
     expect(oracle.wouldLinuxEnable(0, 8, { pageSize: 65536, ariForwarding: true }).reasons[0]?.message).toBe('VF BAR0 per-VF size 0x4000 is not a multiple of PAGE_SIZE 0x10000');
+  });
+
+  it('Layer 1: the cycle model', () => {
+    const got: [number, number][] = [];
+    const k = new Kernel({ seed: 1 });
+    const hub = k.add(new Hub('hub', { ports: 3 }));
+    const hosts = [0, 1, 2].map((i) => k.add(new Host(`h${i}`, {
+      mac: parseMac(`02:00:00:00:00:0${i}`), duplex: 'half', rng: k.rng(`h${i}`), onReceive: (_f, at) => got.push([i, at]),
+    })));
+    hosts.forEach((h, i) => k.add(new Cable(`c${i}`, h.port, hub.ports[i]!, { metres: 30 }, k.rng(`c${i}`))));
+    hosts[0]!.send({ dst: BROADCAST, src: hosts[0]!.mac, type: 0x88b5, payload: new Uint8Array(46) });
+    expect(k.run()).toBe('idle');
+    expect(got.map(([i]) => i).sort()).toEqual([1, 2]);
   });
 });
