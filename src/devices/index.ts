@@ -10,3 +10,7 @@ export { Repeater } from './repeater.js';
 export { Hub } from './hub.js';
 export type { HubOptions } from './hub.js';
 export { periodicSchedule, poissonSchedule } from './traffic.js';
+export { PortTap, SignalRecorder, vcdTimescale } from './observe.js';
+export type { Capture, PortTapOptions, TapDirection, RecordedSignal, RecordedChange, RecordedWaves, SignalRecorderOptions } from './observe.js';
+export { validateTopology, buildTopology, topologyToDot } from './topology.js';
+export type { TopologyDef, NodeDef, HostNodeDef, HubNodeDef, RepeaterNodeDef, LinkDef, TopologyIssue, TopologyIssueCode, BuildTopologyOptions, Topology } from './topology.js';
