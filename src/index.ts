@@ -46,3 +46,13 @@ export {
 export type { Mac, VlanTag, Frame, FrameDropReason, DecodeResult, RateMbps, LinkTiming, Symbol, CableOptions } from './link/index.js';
 export { Host, IFG_BYTES, JAM_BYTES, SLOT_BYTES, ATTEMPT_LIMIT, BACKOFF_LIMIT, JAM_BYTE, Repeater, Hub, periodicSchedule, poissonSchedule } from './devices/index.js';
 export type { HostOptions, HostCounters, HostDropReason, HubOptions } from './devices/index.js';
+export { PortTap, SignalRecorder, vcdTimescale, validateTopology, buildTopology, topologyToDot } from './devices/index.js';
+export type {
+  Capture, PortTapOptions, TapDirection, RecordedSignal, RecordedChange, RecordedWaves, SignalRecorderOptions,
+  TopologyDef, NodeDef, HostNodeDef, HubNodeDef, RepeaterNodeDef, LinkDef, TopologyIssue, TopologyIssueCode, BuildTopologyOptions, Topology,
+} from './devices/index.js';
+export { LINKTYPE_ETHERNET, PcapParseError, formatPcap, parsePcap, VcdParseError, formatVcd, parseVcd, formatJunit } from './formats/index.js';
+export type {
+  PcapPacket, PcapFormatOptions, PcapFile, PcapParseErrorCode, VcdValue, VcdSignal, VcdChange, VcdFormatOptions, VcdDump, VcdParseErrorCode,
+  JunitFailure, JunitOptions, JunitTestCase, JunitTestSuite,
+} from './formats/index.js';

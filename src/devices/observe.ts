@@ -205,7 +205,14 @@ export class PortTap implements Clocked {
    * formatPcap(tap.packets({ complete: true }));
    * ```
    */
-  packets(opts: { readonly complete?: boolean } = {}): { timeNs: bigint; data: Uint8Array; originalLength: number }[] {
+  packets(opts: { readonly complete?: boolean } = {}): {
+    /** Time of the first symbol, in nanoseconds. */
+    timeNs: bigint;
+    /** Captured bytes, destination MAC through FCS. */
+    data: Uint8Array;
+    /** Bytes on the wire before any truncation. */
+    originalLength: number;
+  }[] {
     const list = opts.complete === true ? this.captures.filter((c) => !c.truncated) : [...this.captures];
     list.sort((a, b) => a.cycle - b.cycle);
     return list.map((c) => ({ timeNs: c.timeNs, data: c.data, originalLength: c.originalLength }));
@@ -335,7 +342,12 @@ const UNITS: readonly (readonly [string, number])[] = [['s', 1e15], ['ms', 1e12]
  * @throws {SimError} `sim.bad-option` for a cycle length that is not positive and finite.
  * @category Devices
  */
-export function vcdTimescale(cycleNs: number): { timescale: string; unitsPerCycle: number } {
+export function vcdTimescale(cycleNs: number): {
+  /** VCD `$timescale` text (1, 10 or 100 of a unit). */
+  timescale: string;
+  /** Timescale units per simulation cycle. */
+  unitsPerCycle: number;
+} {
   checkTiming('vcd', { cycleNs });
   const fs = Math.max(1, Math.round(cycleNs * 1e6));
   for (const [unit, size] of UNITS) {

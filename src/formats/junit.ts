@@ -59,7 +59,14 @@ export interface JunitTestSuite {
   /** ISO 8601 start time (written only when given, so that output is reproducible by default). */
   readonly timestamp?: string | undefined;
   /** Name/value pairs written as `<properties>` (omitted when empty). */
-  readonly properties?: readonly { readonly name: string; readonly value: string }[] | undefined;
+  readonly properties?:
+    | readonly {
+        /** Property name. */
+        readonly name: string;
+        /** Property value. */
+        readonly value: string;
+      }[]
+    | undefined;
 }
 
 /**
