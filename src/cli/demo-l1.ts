@@ -1,4 +1,4 @@
-import { Host, Hub, Repeater } from '../devices/index.js';
+import { Host, PortTap, Repeater, SignalRecorder, buildTopology, topologyToDot, type RecordedWaves, type TopologyDef } from '../devices/index.js';
 import { BROADCAST, Cable, CABLE, asMac, type Frame, type Mac } from '../link/index.js';
 import { Kernel } from '../sim/index.js';
 import type { CliIo } from './io.js';
@@ -6,8 +6,15 @@ import type { CliIo } from './io.js';
 const mac = (i: number): Mac => asMac(0x0200_0000_0000 + i);
 const frame = (src: number, dst: Mac, tag: number): Frame => ({ dst, src: mac(src), type: 0x88b5, payload: new Uint8Array(46).fill(tag) });
 
+/** What the layer-1 demo leaves for files: the hub topology as DOT, a pcap per host port, and the hub's waveforms. */
+export interface Layer1Artifacts {
+  readonly dot: string;
+  readonly pcaps: readonly { readonly name: string; readonly packets: readonly { timeNs: bigint; data: Uint8Array; originalLength: number }[] }[];
+  readonly waves: RecordedWaves;
+}
+
 /** The layer-1 part of the demo: a cable too long, the same run with a repeater, and a hub with collisions. */
-export function layer1Demo(io: CliIo): void {
+export function layer1Demo(io: CliIo): Layer1Artifacts {
   io.out('\n==== Layer 1: cables, a repeater, a hub ====\n\n');
   const runPair = (metres: number, repeater: boolean): string => {
     const k = new Kernel({ seed: 1 });
@@ -30,15 +37,25 @@ export function layer1Demo(io: CliIo): void {
   io.out(`  160 m cable:                  ${runPair(160, false)}\n`);
   io.out(`  160 m with a repeater at 80 m: ${runPair(160, true)}\n`);
 
-  const k = new Kernel({ seed: 7 });
-  const n = 4;
-  const hosts = Array.from({ length: n }, (_, i) => k.add(new Host(`h${i}`, { mac: mac(i), duplex: 'half', rng: k.rng(`h${i}`), promiscuous: i === 3 })));
-  const hub = k.add(new Hub('hub', { ports: n }));
-  hosts.forEach((h, i) => k.add(new Cable(`c${i}`, h.port, hub.ports[i]!, { metres: 20 + 10 * i }, k.rng(`c${i}`))));
+  const def: TopologyDef = {
+    seed: 7,
+    nodes: [
+      { kind: 'hub', name: 'hub', ports: 4 },
+      ...[0, 1, 2, 3].map((i) => ({ kind: 'host' as const, name: `h${i}`, mac: `02:00:00:00:00:0${i}`, duplex: 'half' as const, promiscuous: i === 3 })),
+    ],
+    links: [0, 1, 2, 3].map((i) => ({ a: `h${i}`, b: `hub.${i}`, metres: 20 + 10 * i })),
+  };
+  const net = buildTopology(def);
+  const k = net.kernel;
+  const hosts = [0, 1, 2, 3].map((i) => net.hosts.get(`h${i}`)!);
+  const hub = net.hubs.get('hub')!;
+  const taps = hosts.map((h) => k.add(new PortTap(`tap.${h.name}`, h.port, { direction: 'both' })));
+  const recorder = k.add(new SignalRecorder('waves', { ports: hub.ports }));
   hosts[0]!.sendAt(0, frame(0, mac(1), 1));
   hosts[1]!.sendAt(0, frame(1, mac(2), 2)); // starts together with h0: a collision
   hosts[2]!.sendAt(5_000, frame(2, BROADCAST, 3));
   k.run();
+  for (const t of taps) t.flush();
   io.out(`\nFour half-duplex hosts on a hub (h3 promiscuous: every station on a hub sees every frame); h0 and h1 start at once:\n`);
   io.out('  host  tx  rx  collisions  not-for-us  fragments\n');
   for (const h of hosts) {
@@ -46,4 +63,9 @@ export function layer1Demo(io: CliIo): void {
     io.out(`  ${h.name.padEnd(4)} ${String(c.txFrames).padStart(3)} ${String(c.rxFrames).padStart(3)} ${String(c.collisions).padStart(11)} ${String(c.drops['not-for-us']).padStart(11)} ${String(c.drops['no-sfd'] + c.drops.runt + c.drops['bad-fcs']).padStart(10)}\n`);
   }
   io.out(`  hub: ${hub.collisions} collision(s), jam sent to every port; ${k.stepped} of ${k.cycle} cycles stepped (idle skipping)\n`);
+  return {
+    dot: topologyToDot(def),
+    pcaps: taps.map((t, i) => ({ name: `h${i}.pcap`, packets: t.packets() })),
+    waves: recorder.toVcd(),
+  };
 }

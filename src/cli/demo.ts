@@ -1,14 +1,17 @@
 import { parseArgs } from 'node:util';
 import { hex } from '../bits/index.js';
 import { buildConfigSpace, sampleEndpointSpec, type ConfigSpace } from '../config/index.js';
-import { describeFunction, formatLspciDump, type PciAddress } from '../formats/index.js';
+import { describeFunction, formatLspciDump, formatPcap, formatVcd, type PciAddress } from '../formats/index.js';
 import { DiagnosticLog } from '../regs/index.js';
 import { SriovDevice, SriovOracle, formatRid, igbProfile, linuxSriovEnable } from '../sriov/index.js';
 import { EXIT, type CliIo } from './io.js';
 import { layer1Demo } from './demo-l1.js';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** Help text of `iovsim demo`. */
-export const DEMO_HELP = `Usage: iovsim demo [--dump]
+export const DEMO_HELP = `Usage: iovsim demo [--dump] [--out DIR]
 
 1. Builds a sample PCIe endpoint (an 82576-like NIC function: four BARs, PM, MSI, MSI-X, PCI Express,
    ARI), sizes and programs its BARs the way firmware does, provokes a few driver mistakes, and
@@ -21,6 +24,8 @@ export const DEMO_HELP = `Usage: iovsim demo [--dump]
 
 Options:
   --dump      also print each function in lspci -xxxx form (lspci -F and iovsim vfs read it)
+  --out DIR   where to write the hub scenario's hub.dot, h0..h3.pcap and hub.vcd
+              (default: a new folder under the system's temporary directory, named in the output)
 `;
 
 function programLikeFirmware(fn: ConfigSpace): string[] {
@@ -42,7 +47,7 @@ function programLikeFirmware(fn: ConfigSpace): string[] {
 
 /** `iovsim demo`. @returns the exit code. */
 export function demoCommand(args: readonly string[], io: CliIo): number {
-  const { values } = parseArgs({ args: [...args], options: { help: { type: 'boolean', short: 'h' }, dump: { type: 'boolean' } } });
+  const { values } = parseArgs({ args: [...args], options: { help: { type: 'boolean', short: 'h' }, dump: { type: 'boolean' }, out: { type: 'string' } } });
   if (values.help === true) {
     io.out(DEMO_HELP);
     return EXIT.ok;
@@ -71,7 +76,13 @@ export function demoCommand(args: readonly string[], io: CliIo): number {
     io.out(formatLspciDump({ address, bytes: fn.peek(), description: 'Ethernet controller: iovsim sample endpoint' }, 4096));
   }
   sriovDemo(io, values.dump === true);
-  layer1Demo(io);
+  const art = layer1Demo(io);
+  const dir = values.out ?? mkdtempSync(join(tmpdir(), 'iovsim-demo-'));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'hub.dot'), art.dot);
+  for (const p of art.pcaps) writeFileSync(join(dir, p.name), formatPcap(p.packets));
+  writeFileSync(join(dir, 'hub.vcd'), formatVcd({ signals: art.waves.signals, changes: art.waves.changes, timescale: art.waves.timescale }));
+  io.out(`\nWrote ${dir}/: hub.dot (the topology), ${art.pcaps.map((p) => p.name).join(', ')} (tcpdump -r), hub.vcd (gtkwave)\n`);
   return EXIT.ok;
 }
 

@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../helpers/cli.js';
 import { buildConfigSpace, sampleEndpointSpec } from '../../../src/config/index.js';
-import { formatLspciDump, parseLspciDump } from '../../../src/formats/index.js';
+import { formatLspciDump, parseLspciDump, parsePcap, parseVcd } from '../../../src/formats/index.js';
 
 const run = runCli;
 
@@ -114,8 +114,13 @@ describe('iovsim demo', () => {
     expect(r.out).toMatch(/with ARI forwarding: +yes/);
   });
 
-  it('LINK-ATTEN-01 HUB-COLL-01: should show the repeater rescuing a long run and a collision on the hub', () => {
-    const r = run(['demo']);
+  it('LINK-ATTEN-01 HUB-COLL-01: should show the repeater rescuing a long run and a collision on the hub, and write pcap, VCD and DOT files', () => {
+    const out = mkdtempSync(join(tmpdir(), 'iovsim-demo-test-'));
+    const r = run(['demo', '--out', out]);
+    expect(r.out).toContain(`Wrote ${out}/`);
+    expect(parsePcap(readFileSync(join(out, 'h3.pcap'))).packets.length).toBeGreaterThanOrEqual(3);
+    expect(parseVcd(readFileSync(join(out, 'hub.vcd'), 'utf8')).signals.length).toBe(16);
+    expect(readFileSync(join(out, 'hub.dot'), 'utf8')).toMatch(/^graph topology \{/);
     expect(r.out).toMatch(/160 m cable: +0 of 10 frames delivered, 10 dropped/);
     expect(r.out).toMatch(/160 m with a repeater at 80 m: 10 of 10 frames delivered, 0 dropped/);
     expect(r.out).toMatch(/hub: 1 collision\(s\)/);
