@@ -155,12 +155,13 @@ export function vfsCommand(args: readonly string[], io: CliIo): number {
     diagnostics: [],
   };
   const shown = Math.min(n, 0xffff);
+  const placed = bars.filter((b) => b.base !== 0n && b.perVfSize !== undefined && !b.sizingProbe);
   for (let k = 1; k <= shown; k++) {
     const rid = pf.vfRid(k);
-    const windows = bars
-      .filter((b) => b.base !== 0n && b.perVfSize !== undefined && !b.sizingProbe)
-      .map((b) => pf.vfBarWindow(k, b.bar)!)
-      .map((w, i) => ({ bar: bars.filter((b) => b.base !== 0n && b.perVfSize !== undefined && !b.sizingProbe)[i]!.bar, base: `0x${w.base.toString(16)}`, size: `0x${w.size.toString(16)}`, last: `0x${w.last.toString(16)}` }));
+    const windows = placed.map((b) => {
+      const w = pf.vfBarWindow(k, b.bar)!;
+      return { bar: b.bar, base: `0x${w.base.toString(16)}`, size: `0x${w.size.toString(16)}`, last: `0x${w.last.toString(16)}` };
+    });
     json.vfs.push({ vf: k, rid: rid === undefined ? null : formatRid(rid, dev.domain), exists: pf.vfEnable && k <= pf.enabledVfs, bars: windows });
   }
   const verdict = linuxSriovEnable(dev, pf.index, n, { pageSize, ...(busRange === undefined ? {} : { busRange }), ariForwarding: ari ?? pf.ariCapableHierarchy });
