@@ -7,6 +7,7 @@ import { dumpCommand, DUMP_HELP } from './dump.js';
 import { vfsCommand, VFS_HELP } from './vfs.js';
 import { lspciCommand, LSPCI_HELP } from './lspci.js';
 import { conformCommand, CONFORM_HELP } from './conform.js';
+import { simCommand, SIM_HELP } from './sim.js';
 import { checkCommand, CHECK_HELP } from './check.js';
 import { EXIT, UsageError, processIo, type CliIo } from './io.js';
 
@@ -19,6 +20,7 @@ Commands:
   lspci <x>     print a built-in profile or a dump's functions the way lspci -v… decodes them
   conform       run the requirement-keyed conformance suite against a target module or profile
   check <dump>… conformance of real devices from lspci dumps: findings by requirement ID (--json, --junit)
+  sim <json>    run a layer-1 scenario described as data: counters, pcap, VCD and DOT files
   help [cmd]    this text, or a command's
 
 Every command takes --help. Exit status: 0 success, 1 findings, 2 unusable input or usage error.
@@ -47,9 +49,10 @@ export function main(argv: readonly string[], io: CliIo = processIo): number | P
       .with('vfs', () => vfsCommand(rest, io))
       .with('lspci', () => lspciCommand(rest, io))
       .with('conform', () => conformCommand(rest, io).catch((e: unknown) => usage(e, io)))
+      .with('sim', () => simCommand(rest, io))
       .with('check', () => checkCommand(rest, io))
       .with('help', '--help', '-h', undefined, () => {
-        io.out(match(rest[0]).with('demo', () => DEMO_HELP).with('dump', () => DUMP_HELP).with('vfs', () => VFS_HELP).with('lspci', () => LSPCI_HELP).with('conform', () => CONFORM_HELP).with('check', () => CHECK_HELP).otherwise(() => HELP));
+        io.out(match(rest[0]).with('demo', () => DEMO_HELP).with('dump', () => DUMP_HELP).with('vfs', () => VFS_HELP).with('lspci', () => LSPCI_HELP).with('conform', () => CONFORM_HELP).with('sim', () => SIM_HELP).with('check', () => CHECK_HELP).otherwise(() => HELP));
         return EXIT.ok;
       })
       .otherwise((c) => {

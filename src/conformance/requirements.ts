@@ -136,6 +136,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
   R('CHK-SRIOV-03', 'cli', 'PCIe Base r6.0 §9.3.3.12, §9.3.3.13', 'Supported Page Sizes holds 4K and the required 0x553 sizes; System Page Size sets exactly one bit, which is supported'),
   R('CHK-SRIOV-04', 'cli', 'PCIe Base r6.0 §9.3.3.14, §7.5.1.2.1', 'VF BARs are memory BARs of type 32- or 64-bit, and a 64-bit VF BAR has a next slot for its upper half'),
   R('CHK-CLI-01', 'cli', 'iovsim CLI contract', '`iovsim check` reports findings per function with requirement ID, severity and spec section, as text, JSON or JUnit XML; exit 0 clean, 1 errors or warnings, 2 unusable input'),
+  R('CLI-SIM-01', 'cli', 'iovsim CLI contract', '`iovsim sim` runs a scenario described as data and writes counters, pcap, VCD and DOT; a bad scenario exits 2 naming each problem by JSON path'),
   R('ARCH-LAYER-01', 'arch', 'iovsim design (DEVELOPERS.md architecture)', 'imports run one way: lower layers never import higher ones; the core imports no npm package'),
 ];
 
