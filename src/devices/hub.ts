@@ -47,12 +47,21 @@ export class Hub implements Clocked {
   collisionCycles = 0;
   /** Collisions: separate episodes of two or more simultaneous inputs. */
   collisions = 0;
+  /**
+   * Per-port counters: carrier bursts (frames or fragments) and bytes received and sent.
+   * Index = port number.
+   */
+  readonly portCounters: { burstsIn: number; bytesIn: number; burstsOut: number; bytesOut: number }[];
+  private readonly carrierIn: boolean[];
+  private readonly carrierOut: boolean[];
   private readonly cpb: number;
   private readonly regenerate: boolean;
   private staged: (Symbol | null)[];
   private jamStart = -1;
   private jamming = false;
   private stagedJam = false;
+  /** Inputs as read in evaluate (commit must not read the ports: a cable may have updated them). */
+  private readonly seen: (Symbol | null)[] = [];
 
   /** @throws {SimError} For a port count outside 2..1024 or a bad rate. */
   constructor(readonly name: string, options: HubOptions) {
@@ -61,12 +70,16 @@ export class Hub implements Clocked {
     this.cpb = cyclesPerByte(options.rate ?? 100, options.timing ?? DEFAULT_TIMING);
     this.regenerate = options.regenerate === true;
     this.staged = new Array<Symbol | null>(options.ports).fill(null);
+    this.portCounters = Array.from({ length: options.ports }, () => ({ burstsIn: 0, bytesIn: 0, burstsOut: 0, bytesOut: 0 }));
+    this.carrierIn = new Array<boolean>(options.ports).fill(false);
+    this.carrierOut = new Array<boolean>(options.ports).fill(false);
   }
 
   /** Reads every port and stages what each port sends. */
   evaluate(cycle: number): void {
     let active = -1;
     let count = 0;
+    for (let i = 0; i < this.ports.length; i++) this.seen[i] = this.ports[i]!.rx;
     for (let i = 0; i < this.ports.length; i++) {
       if (this.ports[i]!.rx !== null) {
         count++;
@@ -98,7 +111,18 @@ export class Hub implements Clocked {
       this.collisionCycles++;
     }
     this.jamming = this.stagedJam;
-    for (let i = 0; i < this.ports.length; i++) this.ports[i]!.tx = this.staged[i]!;
+    for (let i = 0; i < this.ports.length; i++) {
+      const out = this.staged[i]!;
+      const c = this.portCounters[i]!;
+      const input = this.seen[i]!;
+      if (input !== null && !this.carrierIn[i]) c.burstsIn++;
+      if (input !== null && input.first) c.bytesIn++;
+      this.carrierIn[i] = input !== null;
+      if (out !== null && !this.carrierOut[i]) c.burstsOut++;
+      if (out !== null && out.first) c.bytesOut++;
+      this.carrierOut[i] = out !== null;
+      this.ports[i]!.tx = out;
+    }
   }
 
   /** Work whenever any port receives or still sends. */

@@ -66,6 +66,10 @@ describe('hub and CSMA/CD', () => {
     const h2 = hosts[2]!.counters.drops;
     expect(h2.runt + h2['no-sfd'] + h2['bad-fcs']).toBeGreaterThanOrEqual(1); // the fragment of the collision
     expect(log.filter((l) => l.includes(' h2 <- '))).toHaveLength(2);
+    // Per-port counters: each sender's port carried its frame plus the collided attempts; h2's port only received.
+    expect(hub.portCounters[2]!.burstsIn).toBe(0);
+    expect(hub.portCounters[2]!.bytesOut).toBeGreaterThanOrEqual(2 * 72);
+    expect(hub.portCounters[0]!.burstsIn).toBe(1 + hosts[0]!.counters.collisions);
     expect(hosts[0]!.counters.txFrames + hosts[1]!.counters.txFrames).toBe(2);
   });
 
