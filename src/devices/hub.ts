@@ -51,7 +51,16 @@ export class Hub implements Clocked {
    * Per-port counters: carrier bursts (frames or fragments) and bytes received and sent.
    * Index = port number.
    */
-  readonly portCounters: { burstsIn: number; bytesIn: number; burstsOut: number; bytesOut: number }[];
+  readonly portCounters: {
+    /** Carrier bursts received (frames, fragments, jam). */
+    burstsIn: number;
+    /** Bytes received. */
+    bytesIn: number;
+    /** Carrier bursts sent. */
+    burstsOut: number;
+    /** Bytes sent (jam included). */
+    bytesOut: number;
+  }[];
   private readonly carrierIn: boolean[];
   private readonly carrierOut: boolean[];
   private readonly cpb: number;
