@@ -4,6 +4,17 @@ import type { Rng } from '../sim/rng.js';
 import type { Port, Symbol } from './port.js';
 import { CABLE, DEFAULT_TIMING, amplitudeAfter, delayCycles, type LinkTiming } from './timing.js';
 
+/** One direction of a cable: a ring of symbols in flight with the cycle each arrives. */
+interface Line {
+  readonly from: Port;
+  readonly to: Port;
+  readonly due: Float64Array;
+  readonly sym: (Symbol | null)[];
+  head: number;
+  len: number;
+  staged: Symbol | null;
+}
+
 /**
  * Options of a {@link Cable}.
  * @category Link
@@ -37,7 +48,7 @@ export class Cable implements Clocked {
   readonly attenuation: number;
   /** Symbols corrupted because they arrived below the threshold. */
   corrupted = 0;
-  private readonly lines: { from: Port; to: Port; flight: { due: number; sym: Symbol }[]; staged: Symbol | null }[];
+  private readonly lines: Line[];
 
   /**
    * @throws {SimError} `sim.port-in-use` when a port already has a cable, `sim.bad-length` for a bad length.
@@ -49,16 +60,16 @@ export class Cable implements Clocked {
     b.attached = true;
     this.delay = delayCycles(options.metres, options.timing ?? DEFAULT_TIMING);
     this.attenuation = amplitudeAfter(options.metres);
-    this.lines = [
-      { from: a, to: b, flight: [], staged: null },
-      { from: b, to: a, flight: [], staged: null },
-    ];
+    // At most one symbol enters per cycle and each stays `delay` cycles: delay + 1 slots suffice.
+    const line = (from: Port, to: Port): Line => ({ from, to, due: new Float64Array(this.delay + 1), sym: new Array<Symbol | null>(this.delay + 1).fill(null), head: 0, len: 0, staged: null });
+    this.lines = [line(a, b), line(b, a)];
   }
 
   /** Reads what each end drove last cycle and stages what arrives at each end this cycle. */
   evaluate(cycle: number): void {
     for (const l of this.lines) {
       const s = l.from.tx;
+      const cap = l.due.length;
       if (s !== null) {
         let byte = s.byte;
         const amplitude = s.amplitude * this.attenuation;
@@ -66,9 +77,19 @@ export class Cable implements Clocked {
           byte ^= this.rng.int(1, 255);
           this.corrupted++;
         }
-        l.flight.push({ due: cycle - 1 + this.delay, sym: { byte, amplitude, first: s.first } });
+        const tail = (l.head + l.len) % cap;
+        l.due[tail] = cycle - 1 + this.delay;
+        l.sym[tail] = { byte, amplitude, first: s.first };
+        l.len++;
       }
-      l.staged = l.flight.length > 0 && l.flight[0]!.due <= cycle ? l.flight.shift()!.sym : null;
+      if (l.len > 0 && l.due[l.head]! <= cycle) {
+        l.staged = l.sym[l.head]!;
+        l.sym[l.head] = null;
+        l.head = (l.head + 1) % cap;
+        l.len--;
+      } else {
+        l.staged = null;
+      }
     }
   }
 
@@ -82,7 +103,7 @@ export class Cable implements Clocked {
     let next = Infinity;
     for (const l of this.lines) {
       if (l.from.tx !== null || l.to.rx !== null) return from;
-      if (l.flight.length > 0) next = Math.min(next, l.flight[0]!.due);
+      if (l.len > 0) next = Math.min(next, l.due[l.head]!);
     }
     return Math.max(next, from);
   }

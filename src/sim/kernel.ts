@@ -120,12 +120,14 @@ export class Kernel {
 
   /** Earliest cycle ≥ the current one at which any component has work, or Infinity. */
   nextEvent(): number {
+    const now = this.cycle;
     let next = Infinity;
     for (const p of this.parts) {
-      const n = p.nextEvent(this.cycle);
+      const n = p.nextEvent(now);
+      if (n <= now) return now; // someone has work now: no need to ask the rest
       if (n < next) next = n;
     }
-    return Math.max(next, this.cycle);
+    return next;
   }
 
   /**
