@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import type { BarSpec } from '../../src/config/index.js';
 import type { Diagnostic } from '../../src/regs/index.js';
 import {
-  SriovDevice, type DeviceProfile, type PfProfile, type PhysicalFunction, type SriovDeviceOptions, type SriovOptions, type SriovPolicy,
+  SriovDevice, igbProfile, type DeviceProfile, type PfProfile, type PhysicalFunction, type SriovDeviceOptions, type SriovOptions, type SriovPolicy,
 } from '../../src/sriov/index.js';
 import type { ConfigSpace } from '../../src/config/index.js';
 
@@ -116,4 +116,22 @@ export const u16Arb = (min: number): fc.Arbitrary<number> =>
 export function expectedVfRid(pfRid: number, offset: number, stride: number, n: number): number | undefined {
   const r = pfRid + offset + (n - 1) * stride;
   return r > 0xffff ? undefined : r;
+}
+
+/**
+ * An igb-like PF as a driver leaves it on bus 1: VF BAR0/3 placed page-aligned at 0xfe900000 /
+ * 0xfe920000, ARI Capable Hierarchy, NumVFs and VF Enable (with VF MSE) as given. Returns the PF's
+ * 4096 configuration bytes and its SR-IOV capability offset.
+ */
+export function igbPf(opts: { readonly ari?: boolean; readonly numVfs?: number; readonly enable?: boolean } = {}): { bytes: Uint8Array; cap: number } {
+  const ari = opts.ari ?? true;
+  const dev = new SriovDevice(igbProfile(), { bus: 1 });
+  const pf = dev.pfs[0]!;
+  const cap = pf.space.capability(0x10, 'extended')!.offset;
+  pf.space.write(cap + 0x24, 4, 0xfe90_0000);
+  pf.space.write(cap + 0x30, 4, 0xfe92_0000);
+  if (ari) pf.space.write(cap + 0x08, 2, 0x10);
+  if (opts.numVfs !== undefined) pf.space.write(cap + 0x10, 2, opts.numVfs);
+  if (opts.enable === true) pf.space.write(cap + 0x08, 2, (ari ? 0x10 : 0) | 0x9);
+  return { bytes: pf.space.peek(), cap };
 }

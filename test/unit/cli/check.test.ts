@@ -5,25 +5,19 @@ import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import fc from 'fast-check';
 import { runCli } from '../../helpers/cli.js';
+import { igbPf } from '../../helpers/arb-sriov.js';
 import { readLE, writeLE } from '../../../src/bits/index.js';
 import { checkFunctions } from '../../../src/cli/check.js';
 import { buildConfigSpace, sampleEndpointSpec, walkCapabilities } from '../../../src/config/index.js';
 import { REQUIREMENTS } from '../../../src/conformance/index.js';
 import { formatLspciDump, parseLspciDump, type LspciDumpSize, type PciAddress } from '../../../src/formats/index.js';
-import { SriovDevice, igbProfile } from '../../../src/sriov/index.js';
 
 const run = runCli;
 const ADDR: PciAddress = { domain: 0, bus: 1, device: 0, function: 0 };
 
-/** An igb-like PF as a driver leaves it: VF BARs placed page-aligned, ARI Capable Hierarchy as given; and its SR-IOV offset. */
+/** The igb-like PF of the helpers (VF BARs placed page-aligned, ARI Capable Hierarchy as given) and its SR-IOV offset. */
 function igb(ari = true): { bytes: Uint8Array; cap: number } {
-  const dev = new SriovDevice(igbProfile(), { bus: 1 });
-  const pf = dev.pfs[0]!;
-  const cap = pf.space.capability(0x10, 'extended')!.offset;
-  pf.space.write(cap + 0x24, 4, 0xfe90_0000);
-  pf.space.write(cap + 0x30, 4, 0xfe92_0000);
-  if (ari) pf.space.write(cap + 0x08, 2, 0x10);
-  return { bytes: pf.space.peek().slice(), cap };
+  return igbPf({ ari });
 }
 
 function dump(bytes: Uint8Array, address: PciAddress = ADDR, size: LspciDumpSize = 4096, description = 'Ethernet controller: igb'): string {

@@ -1,22 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../helpers/cli.js';
+import { igbPf } from '../../helpers/arb-sriov.js';
 import { buildConfigSpace, sampleEndpointSpec } from '../../../src/config/index.js';
 import { formatLspciDump, formatLspciDumps } from '../../../src/formats/index.js';
-import { SriovDevice, igbProfile } from '../../../src/sriov/index.js';
 
 const run = runCli;
 
-/** An igb-like PF as a driver leaves it: VF BARs placed, ARI Capable Hierarchy, NumVFs and VF Enable as given. */
+/** The igb-like PF of the helpers as an lspci -xxxx dump at 01:00.0. */
 function igbDump(numVfs: number, enable: boolean, ari = true): string {
-  const dev = new SriovDevice(igbProfile(), { bus: 1 });
-  const pf = dev.pfs[0]!;
-  const cap = pf.space.capability(0x10, 'extended')!.offset;
-  pf.space.write(cap + 0x24, 4, 0xfe90_0000);
-  pf.space.write(cap + 0x30, 4, 0xfe92_0000);
-  if (ari) pf.space.write(cap + 0x08, 2, 0x10);
-  pf.space.write(cap + 0x10, 2, numVfs);
-  if (enable) pf.space.write(cap + 0x08, 2, (ari ? 0x10 : 0) | 0x9);
-  return formatLspciDump({ address: { domain: 0, bus: 1, device: 0, function: 0 }, bytes: pf.space.peek(), description: 'Ethernet controller: igb' }, 4096);
+  const { bytes } = igbPf({ ari, numVfs, enable });
+  return formatLspciDump({ address: { domain: 0, bus: 1, device: 0, function: 0 }, bytes, description: 'Ethernet controller: igb' }, 4096);
 }
 
 const sizes = ['--vf-bar-size', '0=16K', '--vf-bar-size', '3=0x4000'];
