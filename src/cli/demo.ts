@@ -90,7 +90,7 @@ function sriovDemo(io: CliIo, dump: boolean): void {
   const dev = new SriovDevice(igbProfile(), { bus: 1 });
   const oracle = new SriovOracle(dev);
   const pf = dev.pfs[0]!;
-  const cap = pf.space.capability(0x10, 'extended')!.offset;
+  const cap = pf.sriovOffset;
   io.out('\n==== SR-IOV ====\n\n');
   io.out(`An igb-like PF at ${formatRid(pf.rid)} (TotalVFs ${pf.totalVfs}); its SR-IOV capability is at 0x${hex(cap, 3)}.\n`);
   io.out(`Without ARI Capable Hierarchy it reports First VF Offset 0x${hex(pf.firstVfOffset, 0)}, VF Stride ${pf.vfStride} (as a real 82576 does).\n\n`);

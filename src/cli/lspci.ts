@@ -61,7 +61,7 @@ export function lspciCommand(args: readonly string[], io: CliIo): number {
     const dev = new SriovDevice(profile, { bus: 1 });
     for (const pf of dev.pfs) {
       if (numVfs !== undefined) {
-        const cap = pf.space.capability(0x10, 'extended')!.offset;
+        const cap = pf.sriovOffset;
         if (pf.index === 0) pf.space.write(cap + 8, 2, 0x10);
         pf.space.write(cap + 0x10, 2, Math.min(numVfs, pf.totalVfs));
         pf.space.write(cap + 8, 2, pf.space.read(cap + 8, 2) | 0x9);

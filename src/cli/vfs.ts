@@ -54,7 +54,7 @@ interface VfsJson {
   diagnostics: { code: string; severity: string; requirement: string; spec: string; message: string }[];
 }
 
-const capOf = (pf: PhysicalFunction): number => pf.space.capability(0x10, 'extended')!.offset;
+const capOf = (pf: PhysicalFunction): number => pf.sriovOffset;
 
 function drive(dev: SriovDevice, pf: PhysicalFunction, numVfs: number | undefined, ari: boolean | undefined): void {
   const cap = capOf(pf);

@@ -173,12 +173,19 @@ export class PhysicalFunction {
     this.rid = rid;
     const sink = { onDiagnostic: report };
     if (image !== undefined) {
-      const sriov = (_b: Uint8Array, _at: number, room: number) => (room >= 0x40 ? sriovCapability(profile.sriov, profile.function, lowest) : undefined);
+      // Only the first SR-IOV capability with room for its 0x40 bytes becomes live; any other stays opaque.
+      let decoded = false;
+      const sriov = (_b: Uint8Array, _at: number, room: number) => {
+        if (decoded || room < 0x40) return undefined;
+        decoded = true;
+        return sriovCapability(profile.sriov, profile.function, lowest);
+      };
       this.space = configSpaceFromImage(image.bytes, {
         ...sink, hooks: this.hooks(), extendedDecoders: { [EXT_CAP_ID.sriov]: sriov }, ...(image.barSizes === undefined ? {} : { barSizes: image.barSizes }),
         ...(image.expansionRomSize === undefined ? {} : { expansionRomSize: image.expansionRomSize }),
       }).space;
-      if (this.space.capability(EXT_CAP_ID.sriov, 'extended') === undefined) throw new LayoutError('layout.bad-option', `function ${profile.function}: the image has no SR-IOV capability the model can load`);
+      // A live SR-IOV block, not an opaque one (an SR-IOV ID on a capability too short to be one stays opaque).
+      if (this.space.layout.placement(CAP) === undefined) throw new LayoutError('layout.bad-option', `function ${profile.function}: the image has no SR-IOV capability the model can load`);
       if (this.vfEnable && this.numVfs <= this.totalVfs) this.enabled = this.numVfs;
     } else {
       const pfBuilder = new ConfigSpaceBuilder({ ...profile.header, type: 0, multiFunction });
@@ -199,9 +206,12 @@ export class PhysicalFunction {
     this.pristine = vfBuilder.build(sink);
   }
 
-  /** Offset of the SR-IOV capability in the PF's space. */
+  /** Offset of the PF's (live) SR-IOV capability in its configuration space. */
+  get sriovOffset(): number {
+    return (this.capAt ??= this.space.layout.placement(CAP)!.base);
+  }
   private get cap(): number {
-    return (this.capAt ??= this.space.capability(EXT_CAP_ID.sriov, 'extended')!.offset);
+    return this.sriovOffset;
   }
   private capAt: number | undefined;
 
@@ -295,10 +305,8 @@ export class PhysicalFunction {
     if (this.vfBarCache !== undefined && this.vfBarCache.version === this.space.version) return this.vfBarCache.bars;
     const out: VfBarInfo[] = [];
     const specs = this.sriov.vfBars ?? [];
-    const cap = this.space.capability(0x10, 'extended');
-    if (cap === undefined) return out;
     for (let i = 0; i < 6; i++) {
-      const at = cap.offset + 0x24 + i * 4;
+      const at = this.cap + 0x24 + i * 4;
       const lo = this.space.read(at, 4);
       const spec: BarSpec | undefined = specs[i];
       if (spec === undefined && lo === 0) continue;

@@ -58,7 +58,10 @@ export interface DumpDevice {
 function sriovOffset(bytes: Uint8Array): number | undefined {
   if (bytes.length < 0x140) return undefined;
   if (!walkCapabilities(bytes).entries.some((e) => e.id === CAP_ID.pcie)) return undefined;
-  return walkExtendedCapabilities(bytes).entries.find((e) => e.id === EXT_CAP_ID.sriov)?.offset;
+  // The first SR-IOV capability with room for its 0x40 bytes (the same rule the PF loader applies).
+  const entries = walkExtendedCapabilities(bytes).entries;
+  const starts = entries.map((e) => e.offset).sort((a, b) => a - b);
+  return entries.find((e) => e.id === EXT_CAP_ID.sriov && (starts.find((o) => o > e.offset) ?? 0x1000) - e.offset >= 0x40)?.offset;
 }
 
 function vfBarSpecs(b: Uint8Array, at: number, sizes: readonly (number | bigint | undefined)[]): (BarSpec | undefined)[] {

@@ -18,3 +18,30 @@ describe('ARI Capable Hierarchy across PFs', () => {
     expect([p0!.firstVfOffset, p1!.firstVfOffset]).toEqual([0x180, 0x180]);
   });
 });
+
+describe('loading PFs from damaged dumps', () => {
+  it('SRIOV-ORACLE-01: an SR-IOV ID on a capability too short to be one never reaches the live registers', async () => {
+    const { deviceFromDump } = await import('../../../src/sriov/index.js');
+    const { LayoutError } = await import('../../../src/regs/index.js');
+    const dev = new SriovDevice(igbProfile(), { bus: 1 });
+    const bytes = dev.pfs[0]!.space.peek();
+    // The ARI capability at 0x100 (8 bytes, before SR-IOV at 0x108) now claims ID 0x0010.
+    bytes[0x100] = 0x10;
+    bytes[0x101] = 0x00;
+    const address = { domain: 0, bus: 1, device: 0, function: 0 };
+    let loaded: ReturnType<typeof deviceFromDump> | undefined;
+    try {
+      loaded = deviceFromDump([{ address, bytes }]);
+    } catch (e) {
+      expect(e).toBeInstanceOf(LayoutError);
+    }
+    if (loaded !== undefined) {
+      const pf = loaded.device.pfs[0]!;
+      expect(pf.sriovOffset).toBe(0x108);
+      expect(pf.totalVfs).toBe(8);
+      // The profile the loader derived reads the same capability: offset/stride stay the dump's.
+      expect(pf.sriov.totalVfs).toBe(8);
+      expect(pf.firstVfOffset).toBe(0x180);
+    }
+  });
+});
