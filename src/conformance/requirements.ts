@@ -1,8 +1,12 @@
+import { L2_REQUIREMENTS } from './requirements-l2.js';
+import { NIC_REQUIREMENTS } from './requirements-nic.js';
+import { STP_REQUIREMENTS } from './requirements-stp.js';
+
 /**
  * The layer a requirement belongs to.
  * @category Conformance
  */
-export type RequirementLayer = 'bits' | 'regs' | 'config' | 'sriov' | 'sim' | 'link' | 'devices' | 'formats' | 'cli' | 'arch';
+export type RequirementLayer = 'bits' | 'regs' | 'config' | 'sriov' | 'sim' | 'link' | 'devices' | 'nic' | 'formats' | 'cli' | 'arch';
 
 /**
  * One requirement: a stable ID, our one-line paraphrase, and the section of the specification
@@ -22,16 +26,8 @@ export interface Requirement {
 
 const R = (id: string, layer: RequirementLayer, spec: string, title: string): Requirement => ({ id, layer, spec, title });
 
-/**
- * Every requirement iovsim checks, in layer order. `spec/requirements.md` is generated from this
- * table (`npm run spec`), and a test fails when a requirement has no check.
- * @example
- * ```ts
- * REQUIREMENTS.find((r) => r.id === 'REG-W1C-01')?.spec; // "PCIe Base r6.0 §7.4"
- * ```
- * @category Conformance
- */
-export const REQUIREMENTS: readonly Requirement[] = [
+/** The catalogue of the register stack, layer 1, formats and the CLI. */
+const CORE: readonly Requirement[] = [
   R('BITS-MASK-01', 'bits', 'iovsim design (DEVELOPERS.md, explicit widths)', 'mask, extract and deposit on 32-bit values agree with a bigint reference for every bit range, results unsigned'),
   R('BITS-64-01', 'bits', 'iovsim design (64-bit addresses as bigint)', '64-bit mask, extract and deposit agree with a bigint reference'),
   R('BITS-LE-01', 'bits', 'PCIe Base r6.0 §7.2 (configuration space is little-endian)', 'multi-byte values are read and written least significant byte first'),
@@ -139,6 +135,22 @@ export const REQUIREMENTS: readonly Requirement[] = [
   R('CLI-SIM-01', 'cli', 'iovsim CLI contract', '`iovsim sim` runs a scenario described as data and writes counters, pcap, VCD and DOT; a bad scenario exits 2 naming each problem by JSON path'),
   R('ARCH-LAYER-01', 'arch', 'iovsim design (DEVELOPERS.md architecture)', 'imports run one way: lower layers never import higher ones; the core imports no npm package'),
 ];
+
+const LAYER_ORDER: readonly RequirementLayer[] = ['bits', 'regs', 'config', 'sriov', 'sim', 'link', 'devices', 'nic', 'formats', 'cli', 'arch'];
+
+/**
+ * Every requirement iovsim checks, in layer order. `spec/requirements.md` is generated from this
+ * table (`npm run spec`), and a test fails when a requirement has no check.
+ * @example
+ * ```ts
+ * REQUIREMENTS.find((r) => r.id === 'REG-W1C-01')?.spec; // "PCIe Base r6.0 §7.4"
+ * ```
+ * @category Conformance
+ */
+export const REQUIREMENTS: readonly Requirement[] = [...CORE, ...L2_REQUIREMENTS, ...STP_REQUIREMENTS, ...NIC_REQUIREMENTS]
+  .map((r, i) => ({ r, i }))
+  .sort((a, b) => LAYER_ORDER.indexOf(a.r.layer) - LAYER_ORDER.indexOf(b.r.layer) || a.i - b.i)
+  .map(({ r }) => r);
 
 /**
  * The requirement with this ID, or undefined.
