@@ -37,19 +37,20 @@ export type {
 } from './sriov/index.js';
 export { LspciParseError, parseLspciDump, formatLspciDump, formatLspciDumps, formatPciAddress, parsePciAddress, describeFunction } from './formats/index.js';
 export type { PciAddress, DumpFunction, LspciDumpInput, LspciDumpSize, LspciParseErrorCode, PciAddressFormatOptions, DescribeFunctionOptions } from './formats/index.js';
-export { Kernel, SimError, Rng, streamSeed } from './sim/index.js';
+export { Kernel, SimError, Rng, streamSeed, hashAt } from './sim/index.js';
 export type { Clocked, KernelOptions, StopReason } from './sim/index.js';
 export {
   BROADCAST, FRAME, parseMac, asMac, formatMac, isGroup, crc32, encodeFrame, decodeFrame, withPreamble,
   CABLE, DEFAULT_TIMING, cyclesPerByte, delayCycles, amplitudeAfter, Port, Cable,
+  BurstPort, BurstCable, SegmentLine, noiseByte, segmentByte, byteRange, throughCable, shifted,
 } from './link/index.js';
-export type { Mac, VlanTag, Frame, FrameDropReason, DecodeResult, RateMbps, LinkTiming, Symbol, CableOptions } from './link/index.js';
+export type { Mac, VlanTag, Frame, FrameDropReason, DecodeResult, RateMbps, LinkTiming, Symbol, CableOptions, Segment, Noise } from './link/index.js';
 export { Host, IFG_BYTES, JAM_BYTES, SLOT_BYTES, ATTEMPT_LIMIT, BACKOFF_LIMIT, JAM_BYTE, Repeater, Hub, periodicSchedule, poissonSchedule } from './devices/index.js';
 export type { HostOptions, HostCounters, HostDropReason, HubOptions } from './devices/index.js';
-export { PortTap, SignalRecorder, vcdTimescale, validateTopology, buildTopology, topologyToDot } from './devices/index.js';
+export { PortTap, SignalRecorder, vcdTimescale, validateTopology, buildTopology, buildBurstTopology, topologyToDot, BurstHost, BurstHub, BurstRepeater } from './devices/index.js';
 export type {
   Capture, PortTapOptions, TapDirection, RecordedSignal, RecordedChange, RecordedWaves, SignalRecorderOptions,
-  TopologyDef, NodeDef, HostNodeDef, HubNodeDef, RepeaterNodeDef, LinkDef, TopologyIssue, TopologyIssueCode, BuildTopologyOptions, Topology,
+  TopologyDef, NodeDef, HostNodeDef, HubNodeDef, RepeaterNodeDef, LinkDef, TopologyIssue, TopologyIssueCode, BuildTopologyOptions, Topology, BurstTopology,
 } from './devices/index.js';
 export { LINKTYPE_ETHERNET, PcapParseError, formatPcap, parsePcap, VcdParseError, formatVcd, parseVcd, formatJunit } from './formats/index.js';
 export type {

@@ -1,4 +1,4 @@
-import type { Requirement } from './requirements.js';
+import type { Requirement } from './requirement-types.js';
 
 // Add rows as R(id, layer, spec, title), with: const R = (id: string, layer: RequirementLayer, spec: string, title: string): Requirement => ({ id, layer, spec, title });
 

@@ -2,27 +2,8 @@ import { L2_REQUIREMENTS } from './requirements-l2.js';
 import { NIC_REQUIREMENTS } from './requirements-nic.js';
 import { STP_REQUIREMENTS } from './requirements-stp.js';
 
-/**
- * The layer a requirement belongs to.
- * @category Conformance
- */
-export type RequirementLayer = 'bits' | 'regs' | 'config' | 'sriov' | 'sim' | 'link' | 'devices' | 'nic' | 'formats' | 'cli' | 'arch';
-
-/**
- * One requirement: a stable ID, our one-line paraphrase, and the section of the specification
- * (or tool behaviour) it comes from. Property and test names start with the ID.
- * @category Conformance
- */
-export interface Requirement {
-  /** Stable ID, `AREA-TOPIC-NN`. */
-  readonly id: string;
-  /** Our paraphrase, one line. */
-  readonly title: string;
-  /** Where the rule comes from, e.g. `PCIe Base r6.0 §7.4`. */
-  readonly spec: string;
-  /** The layer of iovsim the requirement is checked in. */
-  readonly layer: RequirementLayer;
-}
+export type { Requirement, RequirementLayer } from './requirement-types.js';
+import type { Requirement, RequirementLayer } from './requirement-types.js';
 
 const R = (id: string, layer: RequirementLayer, spec: string, title: string): Requirement => ({ id, layer, spec, title });
 
@@ -94,6 +75,7 @@ const CORE: readonly Requirement[] = [
   R('LINK-FRAME-01', 'link', 'IEEE 802.3-2022 §3.2, §3.4; IEEE 802.1Q-2022 §9.6', 'frames are padded to 64 bytes, carry an optional 802.1Q tag, decode back, and runts, giants and bad FCS are classified'),
   R('LINK-CABLE-01', 'link', 'IEEE 802.3-2022 §4.4.2 (interFrameGap), §3.2.1-2 (preamble, SFD)', 'a frame takes its wire time (preamble, SFD, frame) plus the cable delay, and back-to-back frames keep the 96-bit inter-frame gap'),
   R('LINK-ATTEN-01', 'link', 'IEEE 802.3-2022 §14.4, §25 (100 m link segment); §9, §27 (repeaters)', 'reception is clean up to the rated length and corrupt beyond it; a repeater in the middle regenerates the signal so the run works'),
+  R('LINK-BURST-01', 'link', 'iovsim design (two link granularities that must agree)', 'burst mode (a segment per frame or jam, with exact start and end cycles) gives the same frame-level outcome as symbol mode: who received what at which cycle, collisions, drops and every counter'),
   R('SIM-CONS-01', 'devices', 'iovsim design (frames are never lost silently)', 'every frame offered is delivered or counted as dropped with a reason, whether or not idle cycles are skipped'),
   R('HUB-FWD-01', 'devices', 'IEEE 802.3-2022 §9.5, §27.3 (repeater hub)', 'on a hub every frame sent without collision reaches every other port exactly once and never its sender'),
   R('HUB-COLL-01', 'devices', 'IEEE 802.3-2022 §9.5.6 (collision jam), §4.2.3.2.4 (collision detection)', 'overlapping transmissions on a hub are a collision every station sees; the senders jam, back off and retry'),

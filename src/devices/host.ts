@@ -75,26 +75,12 @@ export interface HostOptions {
 type Event = 'none' | 'start' | 'collision' | 'done';
 
 /**
- * An Ethernet host (NIC endpoint) in symbol mode: a transmit queue with a limit; preamble, SFD and
- * inter-frame gap on the wire; full duplex, or half duplex with CSMA/CD (carrier sense with
- * deferral and the inter-frame gap, collision detection, a 32-bit jam, truncated binary exponential
- * backoff with r in [0, 2^min(n, 10) − 1] slots of 512 bit times, and discard after 16 attempts);
- * and a receive filter (own unicast, broadcast, chosen multicast, or promiscuous). Every frame
- * offered is transmitted or counted as dropped; every frame received is delivered or counted as
- * dropped with a reason.
- *
- * @spec IEEE 802.3-2022 §4.2 (MAC frame transmission and reception), §4.2.3.2 (deference),
- * §4.2.3.2.5 (collision handling and backoff), §4.4.2 (parameters)
- * @example
- * ```ts
- * const a = k.add(new Host('a', { mac: parseMac('02:00:00:00:00:01'), duplex: 'half', rng: k.rng('a') }));
- * a.send({ dst: BROADCAST, src: a.mac, type: 0x88b5, payload: new Uint8Array(46) });
- * ```
- * @category Devices
+ * What symbol-mode and burst-mode hosts share: the transmit queue and schedule, the counters, the
+ * collision bookkeeping (backoff draws, attempt limit) and the receive path (preamble and SFD,
+ * frame checks, address filter). Only how the wire is driven and read differs.
+ * @internal
  */
-export class Host implements Clocked {
-  /** The host's port. */
-  readonly port: Port;
+export abstract class StationBase {
   /** Counters. */
   readonly counters: HostCounters = {
     txFrames: 0, txBytes: 0, rxFrames: 0, rxBytes: 0, collisions: 0, lateCollisions: 0,
@@ -102,31 +88,24 @@ export class Host implements Clocked {
   };
   /** MAC address. */
   readonly mac: Mac;
-  private readonly cpb: number;
-  private readonly half: boolean;
+  /** Cycles per byte at the host's rate. */
+  protected readonly cpb: number;
+  /** Half duplex (CSMA/CD). */
+  protected readonly half: boolean;
   private readonly queueLimit: number;
   private readonly queue: Uint8Array[] = [];
-  private readonly scheduled: { cycle: number; frame: Frame }[] = [];
+  /** Offers not yet due, in cycle order. */
+  protected readonly scheduled: { cycle: number; frame: Frame }[] = [];
   /** The frame being sent or retried, with its collision count. */
-  private pending: { bytes: Uint8Array; wire: Uint8Array; attempts: number } | undefined;
-  /** The cycle the current transmission started, while transmitting. */
-  private txStart: number | undefined;
-  private jamStart = -1;
-  private jamUntil = -1;
+  protected pending: { bytes: Uint8Array; wire: Uint8Array; attempts: number } | undefined;
   /** Earliest cycle a transmission may start (own gap, backoff). */
-  private holdUntil = 0;
-  /** Last cycle carrier was seen (half duplex). */
-  private lastCarrier = -Infinity;
-  private staged: Symbol | null = null;
-  private stagedCarrier = false;
-  private event: Event = 'none';
-  private readonly rxBuf: number[] = [];
-  private rxDone: Uint8Array | undefined;
+  protected holdUntil = 0;
+  /** End (exclusive) of the jam after a collision. */
+  protected jamUntil = -1;
 
   /** @throws {SimError} For a bad rate or queue limit, or half duplex without a random stream. */
-  constructor(readonly name: string, private readonly options: HostOptions) {
+  constructor(readonly name: string, protected readonly options: HostOptions) {
     this.mac = options.mac;
-    this.port = new Port(`${name}.port0`);
     this.cpb = cyclesPerByte(options.rate ?? 100, options.timing ?? DEFAULT_TIMING);
     this.half = options.duplex === 'half';
     if (this.half && options.rng === undefined) throw new SimError('sim.bad-option', `${name}: half duplex needs a random stream for backoff`);
@@ -145,7 +124,14 @@ export class Host implements Clocked {
    * @throws {RangeError} If the frame cannot be encoded (too large, bad fields).
    */
   send(frame: Frame): boolean {
-    const bytes = encodeFrame(frame);
+    return this.sendBytes(encodeFrame(frame));
+  }
+
+  /**
+   * Offers an encoded frame (header to FCS, as {@link encodeFrame} makes it) for transmission now,
+   * as {@link StationBase.send}. The bytes are sent as they are, FCS included.
+   */
+  sendBytes(bytes: Uint8Array): boolean {
     if (this.queue.length >= this.queueLimit) {
       this.counters.drops['queue-full']++;
       return false;
@@ -161,8 +147,117 @@ export class Host implements Clocked {
     this.scheduled.splice(i < 0 ? this.scheduled.length : i, 0, { cycle, frame });
   }
 
+  /** True when a frame waits to be sent or retried. */
+  protected get hasWork(): boolean {
+    return this.pending !== undefined || this.queue.length > 0;
+  }
+
+  /** Offers whose cycle has come, at commit. */
+  protected admitScheduled(cycle: number): void {
+    while (this.scheduled.length > 0 && this.scheduled[0]!.cycle <= cycle) this.send(this.scheduled.shift()!.frame);
+  }
+
+  /** Takes the next frame from the queue unless one is being retried; returns its wire bytes. */
+  protected beginAttempt(): Uint8Array {
+    if (this.pending === undefined) {
+      const bytes = this.queue.shift()!;
+      this.pending = { bytes, wire: withPreamble(bytes), attempts: 0 };
+    }
+    return this.pending.wire;
+  }
+
+  /** Collision bookkeeping at `cycle` for a transmission that started at `txStart`: jam, count, back off or give up. */
+  protected collided(cycle: number, txStart: number): void {
+    const p = this.pending!;
+    this.counters.collisions++;
+    if (cycle - txStart >= SLOT_BYTES * this.cpb) this.counters.lateCollisions++;
+    this.jamUntil = cycle + JAM_BYTES * this.cpb;
+    p.attempts++;
+    if (p.attempts >= ATTEMPT_LIMIT) {
+      this.counters.drops['excessive-collisions']++;
+      this.pending = undefined;
+      this.holdUntil = this.jamUntil;
+    } else {
+      const k = Math.min(p.attempts, BACKOFF_LIMIT);
+      const slots = this.options.rng!.int(0, 2 ** k - 1);
+      this.options.onBackoff?.(p.attempts, slots);
+      this.holdUntil = this.jamUntil + slots * SLOT_BYTES * this.cpb;
+    }
+  }
+
+  /** A transmission completed at `cycle` (its last symbol). */
+  protected finished(cycle: number): void {
+    this.counters.txFrames++;
+    this.counters.txBytes += this.pending!.bytes.length;
+    this.pending = undefined;
+    this.holdUntil = cycle + 1 + IFG_BYTES * this.cpb;
+  }
+
+  /** A carrier burst ended at `cycle`: strip preamble and SFD, check the frame, filter, deliver or count. */
+  protected received(wire: Uint8Array, cycle: number): void {
+    let i = 0;
+    while (i < wire.length && wire[i] === 0x55) i++;
+    if (i === 0 || i >= wire.length || wire[i] !== 0xd5) {
+      this.counters.drops['no-sfd']++;
+      return;
+    }
+    const r = decodeFrame(wire.subarray(i + 1));
+    if (!r.ok) {
+      this.counters.drops[r.reason]++;
+      return;
+    }
+    const dst = r.frame.dst;
+    const mine = dst === this.mac || dst === BROADCAST || this.options.promiscuous === true || (isGroup(dst) && (this.options.multicast ?? []).includes(dst));
+    if (!mine) {
+      this.counters.drops['not-for-us']++;
+      return;
+    }
+    this.counters.rxFrames++;
+    this.counters.rxBytes += wire.length - i - 1;
+    this.options.onReceive?.(r.frame, cycle);
+  }
+}
+
+/**
+ * An Ethernet host (NIC endpoint) in symbol mode: a transmit queue with a limit; preamble, SFD and
+ * inter-frame gap on the wire; full duplex, or half duplex with CSMA/CD (carrier sense with
+ * deferral and the inter-frame gap, collision detection, a 32-bit jam, truncated binary exponential
+ * backoff with r in [0, 2^min(n, 10) − 1] slots of 512 bit times, and discard after 16 attempts);
+ * and a receive filter (own unicast, broadcast, chosen multicast, or promiscuous). Every frame
+ * offered is transmitted or counted as dropped; every frame received is delivered or counted as
+ * dropped with a reason.
+ *
+ * @spec IEEE 802.3-2022 §4.2 (MAC frame transmission and reception), §4.2.3.2 (deference),
+ * §4.2.3.2.5 (collision handling and backoff), §4.4.2 (parameters)
+ * @example
+ * ```ts
+ * const a = k.add(new Host('a', { mac: parseMac('02:00:00:00:00:01'), duplex: 'half', rng: k.rng('a') }));
+ * a.send({ dst: BROADCAST, src: a.mac, type: 0x88b5, payload: new Uint8Array(46) });
+ * ```
+ * @category Devices
+ */
+export class Host extends StationBase implements Clocked {
+  /** The host's port. */
+  readonly port: Port;
+  /** The cycle the current transmission started, while transmitting. */
+  private txStart: number | undefined;
+  private jamStart = -1;
+  /** Last cycle carrier was seen (half duplex). */
+  private lastCarrier = -Infinity;
+  private staged: Symbol | null = null;
+  private stagedCarrier = false;
+  private event: Event = 'none';
+  private readonly rxBuf: number[] = [];
+  private rxDone: Uint8Array | undefined;
+
+  /** @throws {SimError} For a bad rate or queue limit, or half duplex without a random stream. */
+  constructor(name: string, options: HostOptions) {
+    super(name, options);
+    this.port = new Port(`${name}.port0`);
+  }
+
   private canStart(cycle: number): boolean {
-    if (this.pending === undefined && this.queue.length === 0) return false;
+    if (!this.hasWork) return false;
     if (cycle < this.holdUntil) return false;
     if (!this.half) return true;
     return this.port.rx === null && cycle > this.lastCarrier + IFG_BYTES * this.cpb;
@@ -200,39 +295,21 @@ export class Host implements Clocked {
 
   /** Publishes the symbol and applies the staged state change. */
   commit(cycle: number): void {
-    while (this.scheduled.length > 0 && this.scheduled[0]!.cycle <= cycle) this.send(this.scheduled.shift()!.frame);
+    this.admitScheduled(cycle);
     if (this.stagedCarrier) this.lastCarrier = cycle; // as read in evaluate: the port may have changed since
     switch (this.event) {
-      case 'start': {
-        if (this.pending === undefined) {
-          const bytes = this.queue.shift()!;
-          this.pending = { bytes, wire: withPreamble(bytes), attempts: 0 };
-        }
+      case 'start':
+        this.beginAttempt();
         this.txStart = cycle;
         break;
-      }
-      case 'collision': {
-        const p = this.pending!;
-        this.counters.collisions++;
-        if ((cycle - this.txStart!) >= SLOT_BYTES * this.cpb) this.counters.lateCollisions++;
+      case 'collision':
+        this.collided(cycle, this.txStart!);
         this.txStart = undefined;
         this.jamStart = cycle;
-        this.jamUntil = cycle + JAM_BYTES * this.cpb;
-        p.attempts++;
-        if (p.attempts >= ATTEMPT_LIMIT) {
-          this.counters.drops['excessive-collisions']++;
-          this.pending = undefined;
-          this.holdUntil = this.jamUntil;
-        } else {
-          const k = Math.min(p.attempts, BACKOFF_LIMIT);
-          const slots = this.options.rng!.int(0, 2 ** k - 1);
-          this.options.onBackoff?.(p.attempts, slots);
-          this.holdUntil = this.jamUntil + slots * SLOT_BYTES * this.cpb;
-        }
         break;
-      }
       case 'done':
-        this.finish(cycle);
+        this.finished(cycle);
+        this.txStart = undefined;
         break;
       case 'none':
         break;
@@ -240,46 +317,15 @@ export class Host implements Clocked {
     this.port.tx = this.staged;
     if (this.rxDone !== undefined) {
       this.rxBuf.length = 0;
-      this.receive(this.rxDone, cycle);
+      this.received(this.rxDone, cycle);
     }
-  }
-
-  private finish(cycle: number): void {
-    this.counters.txFrames++;
-    this.counters.txBytes += this.pending!.bytes.length;
-    this.pending = undefined;
-    this.txStart = undefined;
-    this.holdUntil = cycle + 1 + IFG_BYTES * this.cpb;
-  }
-
-  private receive(wire: Uint8Array, cycle: number): void {
-    let i = 0;
-    while (i < wire.length && wire[i] === 0x55) i++;
-    if (i === 0 || i >= wire.length || wire[i] !== 0xd5) {
-      this.counters.drops['no-sfd']++;
-      return;
-    }
-    const r = decodeFrame(wire.subarray(i + 1));
-    if (!r.ok) {
-      this.counters.drops[r.reason]++;
-      return;
-    }
-    const dst = r.frame.dst;
-    const mine = dst === this.mac || dst === BROADCAST || this.options.promiscuous === true || (isGroup(dst) && (this.options.multicast ?? []).includes(dst));
-    if (!mine) {
-      this.counters.drops['not-for-us']++;
-      return;
-    }
-    this.counters.rxFrames++;
-    this.counters.rxBytes += wire.length - i - 1;
-    this.options.onReceive?.(r.frame, cycle);
   }
 
   /** Work while sending, jamming or receiving; otherwise at the next allowed start or scheduled offer. */
   nextEvent(from: number): number {
     if (this.txStart !== undefined || from < this.jamUntil || this.port.rx !== null || this.rxBuf.length > 0 || this.port.tx !== null) return from;
     let next = Infinity;
-    if (this.pending !== undefined || this.queue.length > 0) {
+    if (this.hasWork) {
       next = Math.max(this.holdUntil, this.half ? Math.floor(this.lastCarrier + IFG_BYTES * this.cpb + 1) : 0);
     }
     if (this.scheduled.length > 0) next = Math.min(next, this.scheduled[0]!.cycle);

@@ -4,7 +4,7 @@
  *
  * @module devices
  */
-export { Host, IFG_BYTES, JAM_BYTES, SLOT_BYTES, ATTEMPT_LIMIT, BACKOFF_LIMIT, JAM_BYTE } from './host.js';
+export { Host, StationBase, IFG_BYTES, JAM_BYTES, SLOT_BYTES, ATTEMPT_LIMIT, BACKOFF_LIMIT, JAM_BYTE } from './host.js';
 export type { HostOptions, HostCounters, HostDropReason } from './host.js';
 export { Repeater } from './repeater.js';
 export { Hub } from './hub.js';
@@ -12,5 +12,8 @@ export type { HubOptions } from './hub.js';
 export { periodicSchedule, poissonSchedule } from './traffic.js';
 export { PortTap, SignalRecorder, vcdTimescale } from './observe.js';
 export type { Capture, PortTapOptions, TapDirection, RecordedSignal, RecordedChange, RecordedWaves, SignalRecorderOptions } from './observe.js';
-export { validateTopology, buildTopology, topologyToDot } from './topology.js';
-export type { TopologyDef, NodeDef, HostNodeDef, HubNodeDef, RepeaterNodeDef, LinkDef, TopologyIssue, TopologyIssueCode, BuildTopologyOptions, Topology } from './topology.js';
+export { validateTopology, buildTopology, buildBurstTopology, topologyToDot } from './topology.js';
+export { BurstHost } from './burst-host.js';
+export { BurstHub } from './burst-hub.js';
+export { BurstRepeater } from './burst-repeater.js';
+export type { TopologyDef, NodeDef, HostNodeDef, HubNodeDef, RepeaterNodeDef, LinkDef, TopologyIssue, TopologyIssueCode, BuildTopologyOptions, Topology, BurstTopology } from './topology.js';

@@ -115,6 +115,8 @@ interface Burst {
  * @category Devices
  */
 export class PortTap implements Clocked {
+  /** A passive observer: stepped at every cycle the kernel steps. */
+  readonly observer = true;
   /** Recorded bursts, in the order they ended. */
   readonly captures: Capture[] = [];
   /** Bursts not recorded because `limit` captures were already held. */
@@ -382,6 +384,8 @@ const IDLE = [0, 0, 0, 'x'] as const;
  * @category Devices
  */
 export class SignalRecorder implements Clocked {
+  /** A passive observer: stepped at every cycle the kernel steps. */
+  readonly observer = true;
   /** Value changes not kept because `limit` were already held. */
   dropped = 0;
   private readonly ports: readonly Port[];

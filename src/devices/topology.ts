@@ -1,11 +1,17 @@
-import { Kernel, SimError } from '../sim/kernel.js';
+import { Kernel, SimError, type Clocked } from '../sim/kernel.js';
 import { Cable } from '../link/cable.js';
 import { formatMac, isGroup, parseMac, type Frame, type Mac } from '../link/frame.js';
 import type { Port } from '../link/port.js';
 import type { RateMbps } from '../link/timing.js';
 import { Host, type HostOptions } from './host.js';
-import { Hub } from './hub.js';
+import { Hub, type HubOptions } from './hub.js';
 import { Repeater } from './repeater.js';
+import { BurstCable } from '../link/burst-cable.js';
+import type { BurstPort } from '../link/segment.js';
+import type { Rng } from '../sim/rng.js';
+import { BurstHost } from './burst-host.js';
+import { BurstHub } from './burst-hub.js';
+import { BurstRepeater } from './burst-repeater.js';
 
 /**
  * A host in a {@link TopologyDef}: one NIC endpoint with one port, named `name` in link endpoints.
@@ -145,6 +151,24 @@ export interface BuildTopologyOptions {
   readonly skipIdle?: boolean;
   /** Called for every frame a host accepts, with the host's name. */
   readonly onReceive?: (host: string, frame: Frame, cycle: number) => void;
+}
+
+/**
+ * A network built by {@link buildBurstTopology}: the same network as {@link buildTopology} builds,
+ * in burst mode.
+ * @category Topology
+ */
+export interface BurstTopology {
+  /** The kernel; every node and cable is added to it. */
+  readonly kernel: Kernel;
+  /** Hosts by name. */
+  readonly hosts: Map<string, BurstHost>;
+  /** Hubs by name. */
+  readonly hubs: Map<string, BurstHub>;
+  /** Repeaters by name. */
+  readonly repeaters: Map<string, BurstRepeater>;
+  /** Cables, in the order of `links`. */
+  readonly cables: BurstCable[];
 }
 
 /**
@@ -541,14 +565,57 @@ function splitEnd(text: string, isNode: (name: string) => boolean): { node: stri
  * @category Topology
  */
 export function buildTopology(def: TopologyDef, options: BuildTopologyOptions = {}): Topology {
+  return build<Port, Host, Hub, Repeater, Cable>(def, options, {
+    host: (name, o) => new Host(name, o),
+    hub: (name, o) => new Hub(name, o),
+    repeater: (name, o) => new Repeater(name, o),
+    cable: (name, a, b, metres, rng) => new Cable(name, a, b, { metres }, rng),
+  });
+}
+
+/**
+ * Builds the network of a definition in burst mode: {@link BurstHost}, {@link BurstHub},
+ * {@link BurstRepeater} and {@link BurstCable} in place of their symbol-mode twins, with the same
+ * names, random streams and defaults as {@link buildTopology}, so the two networks deliver the same
+ * frames at the same cycles.
+ * @example
+ * ```ts
+ * const net = buildBurstTopology(def);
+ * net.kernel.run();
+ * ```
+ * @throws {SimError} `sim.bad-topology`, as {@link buildTopology}.
+ * @category Topology
+ */
+export function buildBurstTopology(def: TopologyDef, options: BuildTopologyOptions = {}): BurstTopology {
+  return build<BurstPort, BurstHost, BurstHub, BurstRepeater, BurstCable>(def, options, {
+    host: (name, o) => new BurstHost(name, o),
+    hub: (name, o) => new BurstHub(name, o),
+    repeater: (name, o) => new BurstRepeater(name, o),
+    cable: (name, a, b, metres, rng) => new BurstCable(name, a, b, { metres }, rng),
+  });
+}
+
+/** How one mode makes its components. */
+interface Factory<P, H extends Clocked & { port: P }, U extends Clocked & { ports: readonly P[] }, R extends Clocked & { ports: readonly P[] }, C extends Clocked> {
+  host(name: string, o: HostOptions): H;
+  hub(name: string, o: HubOptions): U;
+  repeater(name: string, o: { latency?: number }): R;
+  cable(name: string, a: P, b: P, metres: number, rng: Rng): C;
+}
+
+function build<P, H extends Clocked & { port: P }, U extends Clocked & { ports: readonly P[] }, R extends Clocked & { ports: readonly P[] }, C extends Clocked>(
+  def: TopologyDef,
+  options: BuildTopologyOptions,
+  make: Factory<P, H, U, R, C>,
+): { kernel: Kernel; hosts: Map<string, H>; hubs: Map<string, U>; repeaters: Map<string, R>; cables: C[] } {
   const checked = check(def);
   const errors = checked.issues.filter((i) => i.severity === 'error');
   if (errors.length > 0) throw new SimError('sim.bad-topology', errors.map((i) => (i.path === '' ? i.message : `${i.path}: ${i.message}`)).join('; '));
   const kernel = new Kernel({ seed: def.seed ?? 1, skipIdle: options.skipIdle ?? true });
   const rate: RateMbps = def.rate ?? 100;
-  const hosts = new Map<string, Host>();
-  const hubs = new Map<string, Hub>();
-  const repeaters = new Map<string, Repeater>();
+  const hosts = new Map<string, H>();
+  const hubs = new Map<string, U>();
+  const repeaters = new Map<string, R>();
   const onReceive = options.onReceive;
   for (const n of def.nodes) {
     switch (n.kind) {
@@ -562,18 +629,18 @@ export function buildTopology(def: TopologyDef, options: BuildTopologyOptions = 
           ...(n.promiscuous === undefined ? {} : { promiscuous: n.promiscuous }),
           ...(onReceive === undefined ? {} : { onReceive: (frame: Frame, cycle: number) => onReceive(n.name, frame, cycle) }),
         };
-        hosts.set(n.name, kernel.add(new Host(n.name, o)));
+        hosts.set(n.name, kernel.add(make.host(n.name, o)));
         break;
       }
       case 'hub':
-        hubs.set(n.name, kernel.add(new Hub(n.name, { ports: n.ports, rate, ...(n.regenerate === undefined ? {} : { regenerate: n.regenerate }) })));
+        hubs.set(n.name, kernel.add(make.hub(n.name, { ports: n.ports, rate, ...(n.regenerate === undefined ? {} : { regenerate: n.regenerate }) })));
         break;
       case 'repeater':
-        repeaters.set(n.name, kernel.add(new Repeater(n.name, n.latency === undefined ? {} : { latency: n.latency })));
+        repeaters.set(n.name, kernel.add(make.repeater(n.name, n.latency === undefined ? {} : { latency: n.latency })));
         break;
     }
   }
-  const port = (text: string): Port => {
+  const port = (text: string): P => {
     const { node, port: p } = splitEnd(text, (name) => checked.nodes.has(name));
     const host = hosts.get(node);
     if (host !== undefined) return host.port;
@@ -584,7 +651,7 @@ export function buildTopology(def: TopologyDef, options: BuildTopologyOptions = 
   };
   const cables = def.links.map((l) => {
     const name = `${l.a} ${l.b}`;
-    return kernel.add(new Cable(name, port(l.a), port(l.b), { metres: l.metres }, kernel.rng(name)));
+    return kernel.add(make.cable(name, port(l.a), port(l.b), l.metres, kernel.rng(name)));
   });
   return { kernel, hosts, hubs, repeaters, cables };
 }

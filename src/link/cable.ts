@@ -2,6 +2,7 @@ import type { Clocked } from '../sim/kernel.js';
 import { SimError } from '../sim/kernel.js';
 import type { Rng } from '../sim/rng.js';
 import type { Port, Symbol } from './port.js';
+import { noiseByte, noiseKey } from './segment.js';
 import { CABLE, DEFAULT_TIMING, amplitudeAfter, delayCycles, type LinkTiming } from './timing.js';
 
 /** One direction of a cable: a ring of symbols in flight with the cycle each arrives. */
@@ -31,8 +32,9 @@ export interface CableOptions {
  * cycle t reaches the other end at t + delay, attenuated with length. A symbol weaker than the
  * receiver threshold arrives corrupted (the frame then fails its FCS).
  *
- * @remarks Full duplex: the two directions are independent. The corruption pattern comes from the
- * cable's own random stream, so runs are deterministic.
+ * @remarks Full duplex: the two directions are independent. The corruption comes from a key drawn
+ * once from the cable's own random stream and the arrival cycle ({@link noiseByte}), so runs are
+ * deterministic and {@link BurstCable} corrupts exactly the same bytes.
  * @spec IEEE 802.3-2022 §14.4 (link segment), §25 (100BASE-TX)
  * @example
  * ```ts
@@ -49,17 +51,19 @@ export class Cable implements Clocked {
   /** Symbols corrupted because they arrived below the threshold. */
   corrupted = 0;
   private readonly lines: Line[];
+  private readonly key: number;
 
   /**
    * @throws {SimError} `sim.port-in-use` when a port already has a cable, `sim.bad-length` for a bad length.
    */
-  constructor(readonly name: string, a: Port, b: Port, options: CableOptions, private readonly rng: Rng) {
+  constructor(readonly name: string, a: Port, b: Port, options: CableOptions, rng: Rng) {
     if (a.attached || b.attached) throw new SimError('sim.port-in-use', `cable ${name}: port ${a.attached ? a.name : b.name} already has a cable`);
     if (a === b) throw new SimError('sim.port-in-use', `cable ${name}: both ends on ${a.name}`);
     a.attached = true;
     b.attached = true;
     this.delay = delayCycles(options.metres, options.timing ?? DEFAULT_TIMING);
     this.attenuation = amplitudeAfter(options.metres);
+    this.key = noiseKey(rng);
     // At most one symbol enters per cycle and each stays `delay` cycles: delay + 1 slots suffice.
     const line = (from: Port, to: Port): Line => ({ from, to, due: new Float64Array(this.delay + 1), sym: new Array<Symbol | null>(this.delay + 1).fill(null), head: 0, len: 0, staged: null });
     this.lines = [line(a, b), line(b, a)];
@@ -74,7 +78,7 @@ export class Cable implements Clocked {
         let byte = s.byte;
         const amplitude = s.amplitude * this.attenuation;
         if (amplitude < CABLE.threshold - 1e-12) {
-          byte ^= this.rng.int(1, 255);
+          byte ^= noiseByte(this.key, cycle - 1 + this.delay);
           this.corrupted++;
         }
         const tail = (l.head + l.len) % cap;

@@ -6,4 +6,4 @@
  */
 export { Kernel, SimError } from './kernel.js';
 export type { Clocked, KernelOptions, StopReason } from './kernel.js';
-export { Rng, streamSeed } from './rng.js';
+export { Rng, streamSeed, hashAt } from './rng.js';

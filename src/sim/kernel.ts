@@ -22,6 +22,12 @@ export interface Clocked {
   commit(cycle: number): void;
   /** Earliest cycle ≥ `from` with work to do, or `Infinity`. */
   nextEvent(from: number): number;
+  /**
+   * A passive observer (a tap, a waveform recorder): never has work of its own (`nextEvent` is
+   * `Infinity`) but is stepped at every cycle the kernel steps, to watch the others. Other
+   * components are stepped only at their own events.
+   */
+  readonly observer?: boolean;
 }
 
 /**
@@ -80,6 +86,9 @@ export class Kernel {
   private readonly skipIdle: boolean;
   private readonly parts: Clocked[] = [];
   private readonly names = new Set<string>();
+  /** Scratch: each component's next event, and the components with work at the cycle about to run. */
+  private nexts = new Float64Array(0);
+  private readonly active: Clocked[] = [];
 
   /** @param options - seed and idle skipping. */
   constructor(options: KernelOptions = {}) {
@@ -118,6 +127,40 @@ export class Kernel {
     this.stepped++;
   }
 
+  /**
+   * Asks every component for its next event; returns the earliest, and leaves in `active` the
+   * components whose next event it is.
+   */
+  private collect(): number {
+    const now = this.cycle;
+    const parts = this.parts;
+    if (this.nexts.length !== parts.length) this.nexts = new Float64Array(parts.length);
+    const nexts = this.nexts;
+    let next = Infinity;
+    for (let i = 0; i < parts.length; i++) {
+      const n = Math.max(parts[i]!.nextEvent(now), now);
+      nexts[i] = n;
+      if (n < next) next = n;
+    }
+    const active = this.active;
+    active.length = 0;
+    if (next !== Infinity) for (let i = 0; i < parts.length; i++) if (nexts[i] === next || parts[i]!.observer === true) active.push(parts[i]!);
+    return next;
+  }
+
+  /**
+   * One cycle for the components with work at it only: by the {@link Clocked} contract the others
+   * would do nothing, so the result is that of {@link Kernel.step} (a property checks it).
+   */
+  private stepActive(): void {
+    const c = this.cycle;
+    const active = this.active;
+    for (let i = 0; i < active.length; i++) active[i]!.evaluate(c);
+    for (let i = 0; i < active.length; i++) active[i]!.commit(c);
+    this.cycle = c + 1;
+    this.stepped++;
+  }
+
   /** Earliest cycle ≥ the current one at which any component has work, or Infinity. */
   nextEvent(): number {
     const now = this.cycle;
@@ -142,10 +185,9 @@ export class Kernel {
     const end = this.cycle + budget;
     while (this.cycle < end) {
       if (this.skipIdle) {
-        const next = this.nextEvent();
+        const next = this.collect();
         if (next === Infinity) {
-          if (budget === Infinity) return 'idle';
-          this.cycle = end;
+          if (budget !== Infinity) this.cycle = end;
           return 'idle';
         }
         if (next >= end) {
@@ -153,10 +195,11 @@ export class Kernel {
           return 'cycles';
         }
         this.cycle = next;
-      } else if (budget === Infinity && this.nextEvent() === Infinity) {
-        return 'idle';
+        this.stepActive();
+      } else {
+        if (budget === Infinity && this.nextEvent() === Infinity) return 'idle';
+        this.step();
       }
-      this.step();
       if (opts.until?.(this) === true) return 'condition';
     }
     return 'cycles';

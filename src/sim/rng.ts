@@ -20,6 +20,20 @@ function mix32(x: number): number {
 }
 
 /**
+ * A well-mixed 32-bit value of a key and a point in time: a stateless random function, for noise
+ * that must be the same however often (or seldom) it is asked for.
+ * @example
+ * ```ts
+ * hashAt(7, 1000) === hashAt(7, 1000); // true
+ * ```
+ * @category Sim Kernel
+ */
+export function hashAt(key: number, t: number): number {
+  const hi = Math.floor(t / 2 ** 32) >>> 0;
+  return mix32((mix32((key ^ hi) >>> 0) ^ (t >>> 0)) >>> 0);
+}
+
+/**
  * The seed of a named random stream: a function of the simulation seed and the stream's name only,
  * so adding a component never changes another component's draws.
  * @example

@@ -1,0 +1,145 @@
+import type { Clocked } from '../sim/kernel.js';
+import { BurstPort, byteRange, segmentByte, type Segment } from '../link/segment.js';
+import { IFG_BYTES, JAM_BYTE, StationBase, type HostOptions } from './host.js';
+
+/**
+ * An Ethernet host in burst mode: the same MAC as {@link Host} (queue, CSMA/CD, backoff, receive
+ * filter, counters), driving its port with whole segments instead of one symbol per cycle. It is
+ * evaluated only at edges: a transmission starting or ending, jam ending, a backoff or gap
+ * running out, an offer falling due, or a change of what reaches its port. Given the same inputs it
+ * does exactly what the symbol-mode host does, cycle for cycle, at frame level (a property checks it).
+ *
+ * @spec IEEE 802.3-2022 §4.2 (MAC frame transmission and reception), §4.2.3.2 (deference),
+ * §4.2.3.2.5 (collision handling and backoff), §4.4.2 (parameters)
+ * @example
+ * ```ts
+ * const a = k.add(new BurstHost('a', { mac: parseMac('02:00:00:00:00:01'), duplex: 'half', rng: k.rng('a') }));
+ * a.send({ dst: BROADCAST, src: a.mac, type: 0x88b5, payload: new Uint8Array(46) });
+ * ```
+ * @category Devices
+ */
+export class BurstHost extends StationBase implements Clocked {
+  /** The host's port. */
+  readonly port: BurstPort;
+  /** Start of the transmission in progress, or undefined. */
+  private txStart: number | undefined;
+  /** The segment being received and the cycle it appeared on the port (committed). */
+  private rxSeg: Segment | null = null;
+  private rxSince = 0;
+  /** Pieces of the carrier burst being received (a burst may change segment without a gap). */
+  private readonly pieces: { seg: Segment; from: number; to: number }[] = [];
+  /** Last cycle at which carrier was still seen (as the symbol host's `lastCarrier`). */
+  private lastCarrier = -Infinity;
+  // Staged by evaluate, applied by commit.
+  private stagedTx: Segment | null | undefined;
+  private stagedEvent: 'none' | 'start' | 'collision' | 'done' = 'none';
+  private stagedRx: { seg: Segment | null; done: boolean } | undefined;
+
+  /** @throws {SimError} For a bad rate or queue limit, or half duplex without a random stream. */
+  constructor(name: string, options: HostOptions) {
+    super(name, options);
+    this.port = new BurstPort(`${name}.port0`);
+  }
+
+  /** Reads the port and stages the change at this cycle, if any. */
+  evaluate(cycle: number): void {
+    const rx = this.port.rx;
+    this.stagedRx = undefined;
+    if (rx !== this.rxSeg) {
+      // The new value was committed at cycle − 1; the old one showed over [rxSince, cycle − 1).
+      this.stagedRx = { seg: rx, done: rx === null };
+    }
+    this.stagedTx = undefined;
+    this.stagedEvent = 'none';
+    if (cycle < this.jamUntil) return;
+    if (this.txStart !== undefined) {
+      if (this.half && rx !== null) {
+        this.stagedEvent = 'collision';
+        this.stagedTx = { base: cycle, bytes: null, jam: JAM_BYTE, cpb: this.cpb, amplitude: 1, noise: [] };
+      } else if (cycle + 1 >= this.txStart + this.pending!.wire.length * this.cpb) {
+        this.stagedEvent = 'done';
+      }
+    } else if (this.canStart(cycle, rx)) {
+      this.stagedEvent = 'start';
+    } else if (this.port.tx !== null) {
+      this.stagedTx = null;
+    }
+  }
+
+  private canStart(cycle: number, rx: Segment | null): boolean {
+    if (!this.hasWork || cycle < this.holdUntil) return false;
+    if (!this.half) return true;
+    const lastCarrier = this.stagedRx !== undefined && rx === null && this.rxSeg !== null ? cycle - 1 : rx !== null ? cycle : this.lastCarrier;
+    return rx === null && cycle > lastCarrier + IFG_BYTES * this.cpb;
+  }
+
+  /** Applies the staged change. */
+  commit(cycle: number): void {
+    this.admitScheduled(cycle);
+    switch (this.stagedEvent) {
+      case 'start': {
+        const wire = this.beginAttempt();
+        this.txStart = cycle;
+        this.stagedTx = { base: cycle, bytes: wire, jam: JAM_BYTE, cpb: this.cpb, amplitude: 1, noise: [] };
+        break;
+      }
+      case 'collision':
+        this.collided(cycle, this.txStart!);
+        this.txStart = undefined;
+        break;
+      case 'done':
+        this.finished(cycle);
+        this.txStart = undefined;
+        break;
+      case 'none':
+        break;
+    }
+    if (this.stagedTx !== undefined) this.port.tx = this.stagedTx;
+    const r = this.stagedRx;
+    if (r !== undefined) {
+      const was = this.rxSeg;
+      if (was !== null) {
+        this.pieces.push({ seg: was, from: this.rxSince, to: cycle - 1 });
+        if (r.seg === null) this.lastCarrier = cycle - 1;
+      }
+      this.rxSeg = r.seg;
+      this.rxSince = cycle - 1;
+      if (r.done && this.pieces.length > 0) {
+        const wire = this.assemble();
+        if (wire.length > 0) this.received(wire, cycle); // a blip shorter than a byte leaves nothing, as in symbol mode
+      }
+    }
+  }
+
+  /** The bytes of the burst just ended, from its pieces. */
+  private assemble(): Uint8Array {
+    const pieces = this.pieces;
+    if (pieces.length === 1) {
+      const { seg, from, to } = pieces[0]!;
+      const [a, b] = byteRange(seg, from, to);
+      if (seg.bytes !== null && seg.noise.length === 0 && a === 0 && b === seg.bytes.length) {
+        pieces.length = 0;
+        return seg.bytes; // intact: no copy
+      }
+    }
+    const out: number[] = [];
+    for (const { seg, from, to } of pieces) {
+      const [a, b] = byteRange(seg, from, to);
+      for (let i = a; i < b; i++) out.push(segmentByte(seg, i));
+    }
+    pieces.length = 0;
+    return Uint8Array.from(out);
+  }
+
+  /** Edges only: the next change of the port, the end of the transmission or jam, the next allowed start, the next offer. */
+  nextEvent(from: number): number {
+    if (this.port.rx !== this.rxSeg) return from;
+    let next = Infinity;
+    if (from < this.jamUntil) next = this.jamUntil;
+    else if (this.txStart !== undefined) next = this.txStart + this.pending!.wire.length * this.cpb - 1;
+    else if (this.port.tx !== null) return from;
+    else if (this.hasWork && !(this.half && this.rxSeg !== null)) next = Math.max(this.holdUntil, this.half ? Math.floor(this.lastCarrier + IFG_BYTES * this.cpb + 1) : 0);
+    if (this.scheduled.length > 0) next = Math.min(next, this.scheduled[0]!.cycle);
+    return Math.max(next, from);
+  }
+}

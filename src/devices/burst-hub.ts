@@ -1,0 +1,131 @@
+import type { Clocked } from '../sim/kernel.js';
+import { SimError } from '../sim/kernel.js';
+import { BurstPort, byteStarts, shifted, type Segment } from '../link/segment.js';
+import { DEFAULT_TIMING, cyclesPerByte } from '../link/timing.js';
+import { JAM_BYTE } from './host.js';
+import type { HubOptions } from './hub.js';
+
+/**
+ * The {@link Hub} in burst mode: one collision domain; what arrives on one port leaves on every
+ * other port one cycle later; two or more inputs at once make it send jam on every port for as long
+ * as they overlap. It acts only when an input changes, and keeps the same counters as the symbol
+ * hub, with the same values.
+ *
+ * @spec IEEE 802.3-2022 §9.5 (repeater functions: signal restoration, collision jam), §27.3 (100 Mb/s repeater)
+ * @example
+ * ```ts
+ * const hub = k.add(new BurstHub('hub', { ports: 4 }));
+ * k.add(new BurstCable('c0', host0.port, hub.ports[0]!, { metres: 10 }, k.rng('c0')));
+ * ```
+ * @category Devices
+ */
+export class BurstHub implements Clocked {
+  /** The ports. */
+  readonly ports: readonly BurstPort[];
+  /** Cycles spent jamming because two or more ports received at once. */
+  collisionCycles = 0;
+  /** Collisions: separate episodes of two or more simultaneous inputs. */
+  collisions = 0;
+  /** Per-port counters, as {@link Hub.portCounters}. */
+  readonly portCounters: {
+    /** Carrier bursts received (frames, fragments, jam). */
+    burstsIn: number;
+    /** Bytes received. */
+    bytesIn: number;
+    /** Carrier bursts sent. */
+    burstsOut: number;
+    /** Bytes sent (jam included). */
+    bytesOut: number;
+  }[];
+  private readonly cpb: number;
+  private readonly regenerate: boolean;
+  /** Inputs as last acted on, and since which (committed) cycle. */
+  private readonly inSeen: (Segment | null)[];
+  private readonly inSince: number[];
+  private readonly outSince: number[];
+  private readonly staged: (Segment | null)[];
+  private changed = false;
+  private jam: Segment | null = null;
+  private jamSince = 0;
+  private stagedJam: Segment | null = null;
+
+  /** @throws {SimError} For a port count outside 2..1024 or a bad rate. */
+  constructor(readonly name: string, options: HubOptions) {
+    if (!Number.isInteger(options.ports) || options.ports < 2 || options.ports > 1024) throw new SimError('sim.bad-option', `${name}: ${options.ports} ports (2..1024)`);
+    const n = options.ports;
+    this.ports = Array.from({ length: n }, (_, i) => new BurstPort(`${name}.port${i}`));
+    this.cpb = cyclesPerByte(options.rate ?? 100, options.timing ?? DEFAULT_TIMING);
+    this.regenerate = options.regenerate === true;
+    this.portCounters = Array.from({ length: n }, () => ({ burstsIn: 0, bytesIn: 0, burstsOut: 0, bytesOut: 0 }));
+    this.inSeen = new Array<Segment | null>(n).fill(null);
+    this.inSince = new Array<number>(n).fill(0);
+    this.outSince = new Array<number>(n).fill(0);
+    this.staged = new Array<Segment | null>(n).fill(null);
+  }
+
+  /** When an input changed: stages every port's output. */
+  evaluate(cycle: number): void {
+    this.changed = false;
+    let count = 0;
+    let active = -1;
+    for (let i = 0; i < this.ports.length; i++) {
+      const rx = this.ports[i]!.rx;
+      if (rx !== this.inSeen[i]) this.changed = true;
+      if (rx !== null) {
+        count++;
+        active = i;
+      }
+    }
+    if (!this.changed) return;
+    if (count >= 2) {
+      this.stagedJam = this.jam ?? { base: cycle, bytes: null, jam: JAM_BYTE, cpb: this.cpb, amplitude: 1, noise: [] };
+      this.staged.fill(this.stagedJam);
+    } else {
+      this.stagedJam = null;
+      if (count === 1) {
+        this.staged.fill(shifted(this.ports[active]!.rx!, 1, this.regenerate));
+        this.staged[active] = null;
+      } else {
+        this.staged.fill(null);
+      }
+    }
+  }
+
+  /** Publishes the outputs that change, and updates the counters of the pieces that ended. */
+  commit(cycle: number): void {
+    if (!this.changed) return;
+    if (this.stagedJam !== this.jam) {
+      if (this.jam !== null) this.collisionCycles += cycle - this.jamSince;
+      else this.collisions++;
+      if (this.stagedJam !== null && this.jam === null) this.jamSince = cycle;
+      this.jam = this.stagedJam;
+    }
+    for (let i = 0; i < this.ports.length; i++) {
+      const p = this.ports[i]!;
+      const c = this.portCounters[i]!;
+      const rx = p.rx;
+      const was = this.inSeen[i]!;
+      if (rx !== was) {
+        // The input changed at cycle − 1; the symbol hub counts inputs one cycle after they arrive.
+        if (was !== null) c.bytesIn += byteStarts(was, this.inSince[i]!, cycle - 1);
+        else c.burstsIn++;
+        this.inSeen[i] = rx;
+        this.inSince[i] = cycle - 1;
+      }
+      const out = this.staged[i]!;
+      const prev = p.tx;
+      if (out !== prev) {
+        if (prev !== null) c.bytesOut += byteStarts(prev, this.outSince[i]!, cycle);
+        else c.burstsOut++;
+        this.outSince[i] = cycle;
+        p.tx = out;
+      }
+    }
+  }
+
+  /** Work at the first cycle after any input changes. */
+  nextEvent(from: number): number {
+    for (let i = 0; i < this.ports.length; i++) if (this.ports[i]!.rx !== this.inSeen[i]) return from;
+    return Infinity;
+  }
+}

@@ -1,0 +1,134 @@
+import { hashAt, type Rng } from '../sim/rng.js';
+import { CABLE } from './timing.js';
+
+/**
+ * Noise one weak stretch of cable added to a {@link Segment}: byte `i` of the segment arrived at
+ * that cable's far end at cycle `at + i × cpb` and was XORed with {@link noiseByte}`(key, that cycle)`.
+ * @category Link
+ */
+export interface Noise {
+  /** The cable's noise key (drawn once from its random stream). */
+  readonly key: number;
+  /** Cycle at which byte 0 of the segment arrived at the cable's far end. */
+  readonly at: number;
+}
+
+/**
+ * What a wire carries, in burst mode, from one edge to the next: a stretch of byte symbols that all
+ * come from one source (a frame with its preamble, or jam), with the same amplitude and the same
+ * corruption history.
+ *
+ * @remarks In symbol mode the wire carries one {@link Symbol} per cycle; the symbol a segment stands
+ * for at cycle `t` is byte `(t − base) / cpb` when that is a whole number ≥ 0 (the byte's first
+ * cycle) and the rest of that byte otherwise. A segment may be shown on a wire from a cycle after
+ * `base` (a hub that stops jamming and goes on with the remaining input), so receivers count only
+ * the byte starts that fall inside the time the segment was on their wire. Segments are immutable:
+ * a device that changes what it drives publishes a new one, and receivers see an edge.
+ * @category Link
+ */
+export interface Segment {
+  /** Cycle, on this wire, at which byte 0 starts. */
+  readonly base: number;
+  /** The bytes (preamble, SFD, frame), or null for jam: every byte is the jam byte. */
+  readonly bytes: Uint8Array | null;
+  /** The jam byte, when `bytes` is null. */
+  readonly jam: number;
+  /** Cycles per byte of the device that produced the segment. */
+  readonly cpb: number;
+  /** Amplitude relative to a transmitter's 1.0. */
+  readonly amplitude: number;
+  /** Noise added by weak cables, oldest first. */
+  readonly noise: readonly Noise[];
+}
+
+/**
+ * The byte a weak cable adds (XORs) to a symbol arriving at cycle `t`: never 0, so a symbol below
+ * the receiver threshold is always wrong. Symbol mode and burst mode use the same function, so
+ * both corrupt the same bytes the same way.
+ * @example
+ * ```ts
+ * noiseByte(1, 100) >= 1 && noiseByte(1, 100) <= 255; // true
+ * ```
+ * @category Link
+ */
+export function noiseByte(key: number, t: number): number {
+  return 1 + (hashAt(key, t) % 255);
+}
+
+/**
+ * Byte `i` of a segment as a receiver decodes it (noise applied).
+ * @example
+ * ```ts
+ * segmentByte({ base: 0, bytes: Uint8Array.of(0x55), jam: 0, cpb: 1, amplitude: 1, noise: [] }, 0); // 0x55
+ * ```
+ * @category Link
+ */
+export function segmentByte(s: Segment, i: number): number {
+  let b = s.bytes === null ? s.jam : s.bytes[i]!;
+  for (const n of s.noise) b ^= noiseByte(n.key, n.at + i * s.cpb);
+  return b;
+}
+
+/**
+ * The byte indices whose first cycle falls in `[from, to)` on the wire: `[first, end)`.
+ * @example
+ * ```ts
+ * byteRange({ base: 10, bytes: null, jam: 0x99, cpb: 10, amplitude: 1, noise: [] }, 15, 40); // [1, 3]
+ * ```
+ * @category Link
+ */
+export function byteRange(s: Segment, from: number, to: number): [number, number] {
+  const first = Math.max(0, Math.ceil((from - s.base) / s.cpb));
+  const end = Math.max(first, Math.ceil((to - s.base) / s.cpb));
+  return [first, end];
+}
+
+/**
+ * The segment as it leaves a stretch of cable: `delay` cycles later, attenuated by `factor`, with a
+ * noise layer when the result is below the receiver threshold.
+ * @category Link
+ */
+export function throughCable(s: Segment, delay: number, factor: number, key: number): Segment {
+  const amplitude = s.amplitude * factor;
+  const base = s.base + delay;
+  const noise = amplitude < CABLE.threshold - 1e-12 ? [...s.noise, { key, at: base }] : s.noise;
+  return { base, bytes: s.bytes, jam: s.jam, cpb: s.cpb, amplitude, noise };
+}
+
+/**
+ * The segment moved `delay` cycles later, optionally restored to full amplitude (noise already
+ * added stays: a repeater cannot repair corrupted bytes).
+ * @category Link
+ */
+export function shifted(s: Segment, delay: number, restore: boolean): Segment {
+  return { base: s.base + delay, bytes: s.bytes, jam: s.jam, cpb: s.cpb, amplitude: restore ? 1 : s.amplitude, noise: s.noise };
+}
+
+/**
+ * A device's attachment to a burst-mode cable: the segment it drives (`tx`, published at its
+ * commit) and the segment reaching it (`rx`, published by the cable). An edge is a change of
+ * object; null is idle.
+ * @category Link
+ */
+export class BurstPort {
+  /** What the device drives (committed), or null for idle. */
+  tx: Segment | null = null;
+  /** What reaches the device (committed by the cable), or null for idle. */
+  rx: Segment | null = null;
+  /** The cable attached, if any (set by the cable). */
+  attached = false;
+
+  /** @param name - `device.portN`, for traces and errors. */
+  constructor(readonly name: string) {}
+}
+
+/** The noise key of a cable: one draw from its random stream (symbol and burst cables alike). @internal */
+export function noiseKey(rng: Rng): number {
+  return rng.int(0, 0x7fff_ffff);
+}
+
+/** Count of byte starts of `s` in `[from, to)`. @internal */
+export function byteStarts(s: Segment, from: number, to: number): number {
+  const [a, b] = byteRange(s, from, to);
+  return b - a;
+}
