@@ -139,7 +139,7 @@ export class BurstHost extends StationBase implements Clocked {
     else if (this.txStart !== undefined) next = this.txStart + this.pending!.wire.length * this.cpb - 1;
     else if (this.port.tx !== null) return from;
     else if (this.hasWork && !(this.half && this.rxSeg !== null)) next = Math.max(this.holdUntil, this.half ? Math.floor(this.lastCarrier + IFG_BYTES * this.cpb + 1) : 0);
-    if (this.scheduled.length > 0) next = Math.min(next, this.scheduled[0]!.cycle);
+    next = Math.min(next, this.nextOffer);
     return Math.max(next, from);
   }
 }

@@ -1,7 +1,7 @@
 import type { Clocked } from '../sim/kernel.js';
 import { SimError } from '../sim/kernel.js';
 import type { Rng } from '../sim/rng.js';
-import { BROADCAST, decodeFrame, encodeFrame, isGroup, withPreamble, type Frame, type FrameDropReason, type Mac } from '../link/frame.js';
+import { BROADCAST, decodeFrame, encodeFrame, isGroup, withPreamble, type DecodeResult, type Frame, type FrameDropReason, type Mac } from '../link/frame.js';
 import { Port, type Symbol } from '../link/port.js';
 import { DEFAULT_TIMING, cyclesPerByte, type LinkTiming, type RateMbps } from '../link/timing.js';
 
@@ -66,13 +66,29 @@ export interface HostOptions {
   readonly promiscuous?: boolean;
   /** Group addresses to accept besides broadcast. @defaultValue none */
   readonly multicast?: readonly Mac[];
-  /** Called for every accepted frame, at the cycle its last byte arrived. */
+  /** Called for every accepted frame, at the cycle its last byte arrived. The frame may be shared with other receivers of the same burst: treat it as read-only. */
   readonly onReceive?: (frame: Frame, cycle: number) => void;
   /** Called for every backoff draw: the collision count of the frame and the slots drawn. */
   readonly onBackoff?: (attempt: number, slots: number) => void;
 }
 
 type Event = 'none' | 'start' | 'collision' | 'done';
+
+/** What a carrier burst holds: the frame after preamble and SFD, decoded, and where it starts. */
+interface Parsed {
+  readonly start: number;
+  readonly result: DecodeResult | 'no-sfd';
+}
+
+/** Decoded bursts, by their (never mutated) byte arrays. */
+const DECODED = new WeakMap<Uint8Array, Parsed>();
+
+function parseWire(wire: Uint8Array): Parsed {
+  let i = 0;
+  while (i < wire.length && wire[i] === 0x55) i++;
+  if (i === 0 || i >= wire.length || wire[i] !== 0xd5) return { start: 0, result: 'no-sfd' };
+  return { start: i + 1, result: decodeFrame(wire.subarray(i + 1)) };
+}
 
 /**
  * What symbol-mode and burst-mode hosts share: the transmit queue and schedule, the counters, the
@@ -94,8 +110,9 @@ export abstract class StationBase {
   protected readonly half: boolean;
   private readonly queueLimit: number;
   private readonly queue: Uint8Array[] = [];
-  /** Offers not yet due, in cycle order. */
-  protected readonly scheduled: { cycle: number; frame: Frame }[] = [];
+  /** Offers not yet due, in cycle order, from `schedHead` on (encoded when offered). */
+  private readonly scheduled: { cycle: number; bytes: Uint8Array }[] = [];
+  private schedHead = 0;
   /** The frame being sent or retried, with its collision count. */
   protected pending: { bytes: Uint8Array; wire: Uint8Array; attempts: number } | undefined;
   /** Earliest cycle a transmission may start (own gap, backoff). */
@@ -142,9 +159,20 @@ export abstract class StationBase {
 
   /** Offers a frame at a future cycle (a traffic generator's schedule). @throws {RangeError} As {@link Host.send}. */
   sendAt(cycle: number, frame: Frame): void {
-    encodeFrame(frame);
-    const i = this.scheduled.findIndex((s) => s.cycle > cycle);
-    this.scheduled.splice(i < 0 ? this.scheduled.length : i, 0, { cycle, frame });
+    const entry = { cycle, bytes: encodeFrame(frame) };
+    const q = this.scheduled;
+    if (q.length === this.schedHead || q[q.length - 1]!.cycle <= cycle) {
+      q.push(entry); // the usual case: offers come in time order
+      return;
+    }
+    let i = q.length;
+    while (i > this.schedHead && q[i - 1]!.cycle > cycle) i--;
+    q.splice(i, 0, entry);
+  }
+
+  /** Cycle of the next scheduled offer, or Infinity. */
+  protected get nextOffer(): number {
+    return this.schedHead < this.scheduled.length ? this.scheduled[this.schedHead]!.cycle : Infinity;
   }
 
   /** True when a frame waits to be sent or retried. */
@@ -154,7 +182,15 @@ export abstract class StationBase {
 
   /** Offers whose cycle has come, at commit. */
   protected admitScheduled(cycle: number): void {
-    while (this.scheduled.length > 0 && this.scheduled[0]!.cycle <= cycle) this.send(this.scheduled.shift()!.frame);
+    const q = this.scheduled;
+    while (this.schedHead < q.length && q[this.schedHead]!.cycle <= cycle) this.sendBytes(q[this.schedHead++]!.bytes);
+    if (this.schedHead === q.length && this.schedHead > 0) {
+      q.length = 0;
+      this.schedHead = 0;
+    } else if (this.schedHead > 1024 && this.schedHead * 2 > q.length) {
+      q.splice(0, this.schedHead);
+      this.schedHead = 0;
+    }
   }
 
   /** Takes the next frame from the queue unless one is being retried; returns its wire bytes. */
@@ -195,13 +231,16 @@ export abstract class StationBase {
 
   /** A carrier burst ended at `cycle`: strip preamble and SFD, check the frame, filter, deliver or count. */
   protected received(wire: Uint8Array, cycle: number): void {
-    let i = 0;
-    while (i < wire.length && wire[i] === 0x55) i++;
-    if (i === 0 || i >= wire.length || wire[i] !== 0xd5) {
+    let d = DECODED.get(wire);
+    if (d === undefined) {
+      d = parseWire(wire);
+      DECODED.set(wire, d); // burst mode hands every receiver of an intact frame the same bytes
+    }
+    const r = d.result;
+    if (r === 'no-sfd') {
       this.counters.drops['no-sfd']++;
       return;
     }
-    const r = decodeFrame(wire.subarray(i + 1));
     if (!r.ok) {
       this.counters.drops[r.reason]++;
       return;
@@ -213,7 +252,7 @@ export abstract class StationBase {
       return;
     }
     this.counters.rxFrames++;
-    this.counters.rxBytes += wire.length - i - 1;
+    this.counters.rxBytes += wire.length - d.start;
     this.options.onReceive?.(r.frame, cycle);
   }
 }
@@ -328,7 +367,7 @@ export class Host extends StationBase implements Clocked {
     if (this.hasWork) {
       next = Math.max(this.holdUntil, this.half ? Math.floor(this.lastCarrier + IFG_BYTES * this.cpb + 1) : 0);
     }
-    if (this.scheduled.length > 0) next = Math.min(next, this.scheduled[0]!.cycle);
+    next = Math.min(next, this.nextOffer);
     return Math.max(next, from);
   }
 }
