@@ -52,6 +52,17 @@ export type {
   Capture, PortTapOptions, TapDirection, RecordedSignal, RecordedChange, RecordedWaves, SignalRecorderOptions,
   TopologyDef, NodeDef, HostNodeDef, HubNodeDef, RepeaterNodeDef, LinkDef, TopologyIssue, TopologyIssueCode, BuildTopologyOptions, Topology, BurstTopology,
 } from './devices/index.js';
+export {
+  STP_GROUP_ADDRESS, STP_LLC, BPDU, BPDU_DROP_REASONS, compareBridgeIds, formatBridgeId, encodeBpdu, decodeBpdu, bpduFrame, parseBpduFrame,
+  StpBridge, STP_DEFAULT_PATH_COST, STP_DEFAULT_TIMERS, Fdb, secondsToCycles, DEFAULT_AGEING_SECONDS, DEFAULT_AGEING_CYCLES,
+  ForwardingCore, isReservedAddress, BRIDGE_GROUP_ADDRESS, GROUP_FWD_RESTRICTED, FORWARDING_DROP_REASONS, Switch, Bridge,
+} from './devices/index.js';
+export type {
+  BridgeId, ConfigBpdu, TcnBpdu, Bpdu, BpduDropReason, BpduDecodeResult, StpPortState, StpPortRole, StpBridgeOptions, StpEvent, StpTimers,
+  StpOutput, StpCounters, StpPortCounters, StpPortInfo, FdbEntry, FdbCounters, FdbOptions, LearnResult, StaticEntryOptions, ForwardingProfile,
+  PortState, ForwardingDropReason, ForwardingOptions, PortConfig, PortSettings, ForwardingFrame, StaticEntrySettings, ForwardDecision,
+  LocalDecision, DropDecision, ForwardingDecision, ForwardingCounters, SwitchOptions, SwitchCounters, SwitchNodeDef,
+} from './devices/index.js';
 export { LINKTYPE_ETHERNET, PcapParseError, formatPcap, parsePcap, VcdParseError, formatVcd, parseVcd, formatJunit } from './formats/index.js';
 export type {
   PcapPacket, PcapFormatOptions, PcapFile, PcapParseErrorCode, VcdValue, VcdSignal, VcdChange, VcdFormatOptions, VcdDump, VcdParseErrorCode,

@@ -6,6 +6,7 @@ import { DiagnosticLog } from '../regs/index.js';
 import { SriovDevice, SriovOracle, formatRid, igbProfile, linuxSriovEnable } from '../sriov/index.js';
 import { EXIT, type CliIo } from './io.js';
 import { layer1Demo } from './demo-l1.js';
+import { layer2Demo } from './demo-l2.js';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,6 +84,7 @@ export function demoCommand(args: readonly string[], io: CliIo): number {
   for (const p of art.pcaps) writeFileSync(join(dir, p.name), formatPcap(p.packets));
   writeFileSync(join(dir, 'hub.vcd'), formatVcd({ signals: art.waves.signals, changes: art.waves.changes, timescale: art.waves.timescale }));
   io.out(`\nWrote ${dir}/: hub.dot (the topology), ${art.pcaps.map((p) => p.name).join(', ')} (tcpdump -r), hub.vcd (gtkwave)\n`);
+  layer2Demo(io);
   return EXIT.ok;
 }
 

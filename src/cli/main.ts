@@ -9,6 +9,7 @@ import { lspciCommand, LSPCI_HELP } from './lspci.js';
 import { conformCommand, CONFORM_HELP } from './conform.js';
 import { simCommand, SIM_HELP } from './sim.js';
 import { checkCommand, CHECK_HELP } from './check.js';
+import { replayCommand, REPLAY_HELP } from './replay.js';
 import { EXIT, UsageError, processIo, type CliIo } from './io.js';
 
 const HELP = `Usage: iovsim <command> [options]
@@ -21,6 +22,7 @@ Commands:
   conform       run the requirement-keyed conformance suite against a target module or profile
   check <dump>… conformance of real devices from lspci dumps: findings by requirement ID (--json, --junit)
   sim <json>    run a layer-1 scenario described as data: counters, pcap, VCD and DOT files
+  replay <json> replay a frame sequence through one switch; prints the ports each frame reached (Linux-bridge oracle format)
   help [cmd]    this text, or a command's
 
 Every command takes --help. Exit status: 0 success, 1 findings, 2 unusable input or usage error.
@@ -51,8 +53,9 @@ export function main(argv: readonly string[], io: CliIo = processIo): number | P
       .with('conform', () => conformCommand(rest, io).catch((e: unknown) => usage(e, io)))
       .with('sim', () => simCommand(rest, io))
       .with('check', () => checkCommand(rest, io))
+      .with('replay', () => replayCommand(rest, io))
       .with('help', '--help', '-h', undefined, () => {
-        io.out(match(rest[0]).with('demo', () => DEMO_HELP).with('dump', () => DUMP_HELP).with('vfs', () => VFS_HELP).with('lspci', () => LSPCI_HELP).with('conform', () => CONFORM_HELP).with('sim', () => SIM_HELP).with('check', () => CHECK_HELP).otherwise(() => HELP));
+        io.out(match(rest[0]).with('demo', () => DEMO_HELP).with('dump', () => DUMP_HELP).with('vfs', () => VFS_HELP).with('lspci', () => LSPCI_HELP).with('conform', () => CONFORM_HELP).with('sim', () => SIM_HELP).with('check', () => CHECK_HELP).with('replay', () => REPLAY_HELP).otherwise(() => HELP));
         return EXIT.ok;
       })
       .otherwise((c) => {

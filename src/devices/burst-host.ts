@@ -39,7 +39,15 @@ export class BurstHost extends StationBase implements Clocked {
   constructor(name: string, options: HostOptions) {
     super(name, options);
     this.port = new BurstPort(`${name}.port0`);
+    this.port.owner = this;
   }
+
+  /** The cables on this device's ports (the kernel's wake-ups). */
+  *wakes(): Iterable<Clocked> {
+    const p = this.port;
+    if (p.cable !== undefined) yield p.cable;
+  }
+
 
   /** Reads the port and stages the change at this cycle, if any. */
   evaluate(cycle: number): void {

@@ -54,6 +54,7 @@ export class BurstHub implements Clocked {
     if (!Number.isInteger(options.ports) || options.ports < 2 || options.ports > 1024) throw new SimError('sim.bad-option', `${name}: ${options.ports} ports (2..1024)`);
     const n = options.ports;
     this.ports = Array.from({ length: n }, (_, i) => new BurstPort(`${name}.port${i}`));
+    for (const p of this.ports) p.owner = this;
     this.cpb = cyclesPerByte(options.rate ?? 100, options.timing ?? DEFAULT_TIMING);
     this.regenerate = options.regenerate === true;
     this.portCounters = Array.from({ length: n }, () => ({ burstsIn: 0, bytesIn: 0, burstsOut: 0, bytesOut: 0 }));
@@ -121,6 +122,11 @@ export class BurstHub implements Clocked {
         p.tx = out;
       }
     }
+  }
+
+  /** The cables on this device's ports (the kernel's wake-ups). */
+  *wakes(): Iterable<Clocked> {
+    for (const p of this.ports) if (p.cable !== undefined) yield p.cable;
   }
 
   /** Work at the first cycle after any input changes. */

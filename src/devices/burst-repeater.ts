@@ -28,6 +28,7 @@ export class BurstRepeater implements Clocked {
     if (!Number.isInteger(latency) || latency < 1) throw new SimError('sim.bad-option', `${name}: latency ${latency} is not a positive integer`);
     const p: [BurstPort, BurstPort] = [new BurstPort(`${name}.port0`), new BurstPort(`${name}.port1`)];
     this.ports = p;
+    for (const x of p) x.owner = this;
     const line = (d: 0 | 1): SegmentLine =>
       new SegmentLine(() => p[d].rx, (s) => (p[1 - d]!.tx = s), latency, (s) => shifted(s, latency, true), (s, from, to) => {
         this.regenerated[d]! += byteStarts(s, from, to);
@@ -45,6 +46,11 @@ export class BurstRepeater implements Clocked {
   commit(cycle: number): void {
     this.lines[0].commit(cycle, this.ports[1].tx);
     this.lines[1].commit(cycle, this.ports[0].tx);
+  }
+
+  /** The cables on this device's ports (the kernel's wake-ups). */
+  *wakes(): Iterable<Clocked> {
+    for (const p of this.ports) if (p.cable !== undefined) yield p.cable;
   }
 
   /** Work at the first cycle after an input changes, and when a delayed edge is due. */

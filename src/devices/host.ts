@@ -66,8 +66,8 @@ export interface HostOptions {
   readonly promiscuous?: boolean;
   /** Group addresses to accept besides broadcast. @defaultValue none */
   readonly multicast?: readonly Mac[];
-  /** Called for every accepted frame, at the cycle its last byte arrived. The frame may be shared with other receivers of the same burst: treat it as read-only. */
-  readonly onReceive?: (frame: Frame, cycle: number) => void;
+  /** Called for every accepted frame, at the cycle its last byte arrived. The frame may be shared with other receivers of the same burst: treat it as read-only. `bytes` is the frame as received, header to FCS. */
+  readonly onReceive?: (frame: Frame, cycle: number, bytes: Uint8Array) => void;
   /** Called for every backoff draw: the collision count of the frame and the slots drawn. */
   readonly onBackoff?: (attempt: number, slots: number) => void;
 }
@@ -119,6 +119,10 @@ export abstract class StationBase {
   protected holdUntil = 0;
   /** End (exclusive) of the jam after a collision. */
   protected jamUntil = -1;
+  /** Set when user code offers a frame, so the kernel asks for the next event again. */
+  poked = false;
+  /** A component containing this MAC (a switch), poked along with it. @internal */
+  pokeAlso: { poked?: boolean } | undefined;
 
   /** @throws {SimError} For a bad rate or queue limit, or half duplex without a random stream. */
   constructor(readonly name: string, protected readonly options: HostOptions) {
@@ -149,6 +153,8 @@ export abstract class StationBase {
    * as {@link StationBase.send}. The bytes are sent as they are, FCS included.
    */
   sendBytes(bytes: Uint8Array): boolean {
+    this.poked = true;
+    if (this.pokeAlso !== undefined) this.pokeAlso.poked = true;
     if (this.queue.length >= this.queueLimit) {
       this.counters.drops['queue-full']++;
       return false;
@@ -159,6 +165,8 @@ export abstract class StationBase {
 
   /** Offers a frame at a future cycle (a traffic generator's schedule). @throws {RangeError} As {@link Host.send}. */
   sendAt(cycle: number, frame: Frame): void {
+    this.poked = true;
+    if (this.pokeAlso !== undefined) this.pokeAlso.poked = true;
     const entry = { cycle, bytes: encodeFrame(frame) };
     const q = this.scheduled;
     if (q.length === this.schedHead || q[q.length - 1]!.cycle <= cycle) {
@@ -253,7 +261,7 @@ export abstract class StationBase {
     }
     this.counters.rxFrames++;
     this.counters.rxBytes += wire.length - d.start;
-    this.options.onReceive?.(r.frame, cycle);
+    this.options.onReceive?.(r.frame, cycle, wire.subarray(d.start));
   }
 }
 
@@ -293,7 +301,15 @@ export class Host extends StationBase implements Clocked {
   constructor(name: string, options: HostOptions) {
     super(name, options);
     this.port = new Port(`${name}.port0`);
+    this.port.owner = this;
   }
+
+  /** The cables on this device's ports (the kernel's wake-ups). */
+  *wakes(): Iterable<Clocked> {
+    const p = this.port;
+    if (p.cable !== undefined) yield p.cable;
+  }
+
 
   private canStart(cycle: number): boolean {
     if (!this.hasWork) return false;

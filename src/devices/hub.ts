@@ -76,6 +76,7 @@ export class Hub implements Clocked {
   constructor(readonly name: string, options: HubOptions) {
     if (!Number.isInteger(options.ports) || options.ports < 2 || options.ports > 1024) throw new SimError('sim.bad-option', `${name}: ${options.ports} ports (2..1024)`);
     this.ports = Array.from({ length: options.ports }, (_, i) => new Port(`${name}.port${i}`));
+    for (const p of this.ports) p.owner = this;
     this.cpb = cyclesPerByte(options.rate ?? 100, options.timing ?? DEFAULT_TIMING);
     this.regenerate = options.regenerate === true;
     this.staged = new Array<Symbol | null>(options.ports).fill(null);
@@ -132,6 +133,11 @@ export class Hub implements Clocked {
       this.carrierOut[i] = out !== null;
       this.ports[i]!.tx = out;
     }
+  }
+
+  /** The cables on this device's ports (the kernel's wake-ups). */
+  *wakes(): Iterable<Clocked> {
+    for (const p of this.ports) if (p.cable !== undefined) yield p.cable;
   }
 
   /** Work whenever any port receives or still sends. */

@@ -16,4 +16,14 @@ export { validateTopology, buildTopology, buildBurstTopology, topologyToDot } fr
 export { BurstHost } from './burst-host.js';
 export { BurstHub } from './burst-hub.js';
 export { BurstRepeater } from './burst-repeater.js';
-export type { TopologyDef, NodeDef, HostNodeDef, HubNodeDef, RepeaterNodeDef, LinkDef, TopologyIssue, TopologyIssueCode, BuildTopologyOptions, Topology, BurstTopology } from './topology.js';
+export type { TopologyDef, NodeDef, HostNodeDef, HubNodeDef, RepeaterNodeDef, SwitchNodeDef, LinkDef, TopologyIssue, TopologyIssueCode, BuildTopologyOptions, Topology, BurstTopology } from './topology.js';
+export { STP_GROUP_ADDRESS, STP_LLC, BPDU, BPDU_DROP_REASONS, compareBridgeIds, formatBridgeId, encodeBpdu, decodeBpdu, bpduFrame, parseBpduFrame } from './bpdu.js';
+export type { BridgeId, ConfigBpdu, TcnBpdu, Bpdu, BpduDropReason, BpduDecodeResult } from './bpdu.js';
+export { StpBridge, STP_DEFAULT_PATH_COST, STP_DEFAULT_TIMERS } from './stp.js';
+export type { StpPortState, StpPortRole, StpBridgeOptions, StpEvent, StpTimers, StpOutput, StpCounters, StpPortCounters, StpPortInfo } from './stp.js';
+export { Fdb, secondsToCycles, DEFAULT_AGEING_SECONDS, DEFAULT_AGEING_CYCLES } from './fdb.js';
+export type { FdbEntry, FdbCounters, FdbOptions, LearnResult, StaticEntryOptions } from './fdb.js';
+export { ForwardingCore, isReservedAddress, BRIDGE_GROUP_ADDRESS, GROUP_FWD_RESTRICTED, FORWARDING_DROP_REASONS } from './forwarding.js';
+export type { ForwardingProfile, PortState, ForwardingDropReason, ForwardingOptions, PortConfig, PortSettings, ForwardingFrame, StaticEntrySettings, ForwardDecision, LocalDecision, DropDecision, ForwardingDecision, ForwardingCounters } from './forwarding.js';
+export { Switch, Bridge } from './switch.js';
+export type { SwitchOptions, SwitchCounters } from './switch.js';

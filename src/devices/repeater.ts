@@ -33,6 +33,7 @@ export class Repeater implements Clocked {
     this.latency = options.latency ?? 1;
     if (!Number.isInteger(this.latency) || this.latency < 1) throw new SimError('sim.bad-option', `${name}: latency ${this.latency} is not a positive integer`);
     this.ports = [new Port(`${name}.port0`), new Port(`${name}.port1`)];
+    for (const p of this.ports) p.owner = this;
   }
 
   evaluate(cycle: number): void {
@@ -50,6 +51,11 @@ export class Repeater implements Clocked {
       if (out !== null && out.first) this.regenerated[d]!++;
       this.ports[1 - d]!.tx = out;
     }
+  }
+
+  /** The cables on this device's ports (the kernel's wake-ups). */
+  *wakes(): Iterable<Clocked> {
+    for (const p of this.ports) if (p.cable !== undefined) yield p.cable;
   }
 
   nextEvent(from: number): number {

@@ -12,6 +12,9 @@ import type { Rng } from '../sim/rng.js';
 import { BurstHost } from './burst-host.js';
 import { BurstHub } from './burst-hub.js';
 import { BurstRepeater } from './burst-repeater.js';
+import { Switch, type SwitchOptions } from './switch.js';
+import { secondsToCycles } from './fdb.js';
+import { DEFAULT_TIMING } from '../link/timing.js';
 
 /**
  * A host in a {@link TopologyDef}: one NIC endpoint with one port, named `name` in link endpoints.
@@ -61,10 +64,39 @@ export interface RepeaterNodeDef {
 }
 
 /**
+ * A learning switch (a bridge when it has 2 ports) in a {@link TopologyDef}: ports `name.0` …
+ * `name.(ports − 1)`. A port linked to a hub (directly or through repeaters) runs half duplex,
+ * every other port full duplex.
+ * @category Topology
+ */
+export interface SwitchNodeDef {
+  /** Discriminator. */
+  readonly kind: 'switch';
+  /** Unique node name: non-empty, no `.` and no whitespace. */
+  readonly name: string;
+  /** Number of ports, an integer in 1..1024. */
+  readonly ports: number;
+  /** The bridge's MAC address text (individual). Port i uses the next addresses. */
+  readonly mac: string;
+  /** Run the spanning tree protocol (802.1D timers scaled by `stpTimeScale`). @defaultValue false */
+  readonly stp?: boolean;
+  /** Protocol seconds per simulated second for STP timers: 0.001 runs them a thousand times faster. @defaultValue 1 */
+  readonly stpTimeScale?: number;
+  /** Bridge priority for STP, a multiple of 4096 in 0..61440. @defaultValue 32768 */
+  readonly priority?: number;
+  /** Forwarding profile. @defaultValue 'ieee' */
+  readonly profile?: 'ieee' | 'linux';
+  /** Output queue limit per port in frames, a non-negative integer. @defaultValue 100 */
+  readonly queueLimit?: number;
+  /** Filtering database ageing time in seconds, ≥ 0 (0 disables learning). @defaultValue 300 */
+  readonly ageing?: number;
+}
+
+/**
  * A node of a {@link TopologyDef}.
  * @category Topology
  */
-export type NodeDef = HostNodeDef | HubNodeDef | RepeaterNodeDef;
+export type NodeDef = HostNodeDef | HubNodeDef | RepeaterNodeDef | SwitchNodeDef;
 
 /**
  * A cable of a {@link TopologyDef} between two endpoints: `'name'` for a host, `'name.N'` for port N
@@ -167,6 +199,8 @@ export interface BurstTopology {
   readonly hubs: Map<string, BurstHub>;
   /** Repeaters by name. */
   readonly repeaters: Map<string, BurstRepeater>;
+  /** Switches (and bridges) by name, with burst-mode ports. */
+  readonly switches: Map<string, Switch>;
   /** Cables, in the order of `links`. */
   readonly cables: BurstCable[];
 }
@@ -185,6 +219,8 @@ export interface Topology {
   readonly hubs: Map<string, Hub>;
   /** Repeaters by name. */
   readonly repeaters: Map<string, Repeater>;
+  /** Switches (and bridges) by name. */
+  readonly switches: Map<string, Switch>;
   /** Cables, in the order of `links`; cable i is named `"<a> <b>"` after links[i]. */
   readonly cables: Cable[];
 }
@@ -223,8 +259,9 @@ const NODE_KEYS: Record<NodeDef['kind'], readonly string[]> = {
   host: ['kind', 'name', 'mac', 'duplex', 'queueLimit', 'promiscuous'],
   hub: ['kind', 'name', 'ports', 'regenerate'],
   repeater: ['kind', 'name', 'latency'],
+  switch: ['kind', 'name', 'ports', 'mac', 'stp', 'stpTimeScale', 'priority', 'profile', 'queueLimit', 'ageing'],
 };
-const REQUIRED: Record<NodeDef['kind'], readonly string[]> = { host: ['name', 'mac'], hub: ['name', 'ports'], repeater: ['name'] };
+const REQUIRED: Record<NodeDef['kind'], readonly string[]> = { host: ['name', 'mac'], hub: ['name', 'ports'], repeater: ['name'], switch: ['name', 'ports', 'mac'] };
 const LINK_KEYS = ['a', 'b', 'metres'];
 const PORT_TEXT = /^(0|[1-9][0-9]{0,5})$/;
 
@@ -269,15 +306,32 @@ const join = (path: string, key: string): string => (path === '' ? key : `${path
 const intIn = (v: unknown, lo: number, hi: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi;
 
 /** Checks one node; returns its name and info when the name and kind are usable. */
+/** Checks an individual MAC address field. */
+function checkMac(c: Checker, text: unknown, path: string, who: string): Mac | undefined {
+  if (text === undefined) return undefined; // reported as missing
+  if (typeof text !== 'string') {
+    c.error('topology.bad-mac', path, `MAC ${show(text)} is not text like "02:00:00:00:00:01"`);
+    return undefined;
+  }
+  try {
+    const m = parseMac(text);
+    if (!isGroup(m)) return m;
+    c.error('topology.bad-mac', path, `MAC ${show(text)} is a group address; ${who} needs an individual one`);
+  } catch {
+    c.error('topology.bad-mac', path, `MAC ${show(text)} is not six hex octets like "02:00:00:00:00:01"`);
+  }
+  return undefined;
+}
+
 function checkNode(c: Checker, v: unknown, path: string, index: number): { name: string; info: NodeInfo; mac?: Mac } | undefined {
   if (!isObject(v)) {
     c.error('topology.not-object', path, `a node must be an object, not ${show(v)}`);
     return undefined;
   }
   const kind = get(v, 'kind');
-  if (kind !== 'host' && kind !== 'hub' && kind !== 'repeater') {
+  if (kind !== 'host' && kind !== 'hub' && kind !== 'repeater' && kind !== 'switch') {
     if (kind === undefined) c.error('topology.missing-field', join(path, 'kind'), `field "kind" is required`);
-    else c.error('topology.bad-kind', join(path, 'kind'), `kind ${show(kind)} is not 'host', 'hub' or 'repeater'`);
+    else c.error('topology.bad-kind', join(path, 'kind'), `kind ${show(kind)} is not 'host', 'hub', 'repeater' or 'switch'`);
     return undefined;
   }
   c.extra(v, NODE_KEYS[kind], path);
@@ -295,21 +349,27 @@ function checkNode(c: Checker, v: unknown, path: string, index: number): { name:
   let duplex: 'full' | 'half' | undefined;
   let mac: Mac | undefined;
   switch (kind) {
+    case 'switch': {
+      const n = get(v, 'ports');
+      if (n !== undefined && !intIn(n, 1, 1024)) c.error('topology.bad-ports', join(path, 'ports'), `port count ${show(n)} is not an integer in 1..1024`);
+      ports = intIn(n, 1, 1024) ? n : 0;
+      mac = checkMac(c, get(v, 'mac'), join(path, 'mac'), 'a switch');
+      const b = get(v, 'stp');
+      if (b !== undefined && typeof b !== 'boolean') c.error('topology.bad-field', join(path, 'stp'), `stp ${show(b)} is not a boolean`);
+      const ts = get(v, 'stpTimeScale');
+      if (ts !== undefined && !(typeof ts === 'number' && Number.isFinite(ts) && ts > 0)) c.error('topology.bad-field', join(path, 'stpTimeScale'), `stpTimeScale ${show(ts)} is not a positive number`);
+      const pr = get(v, 'priority');
+      if (pr !== undefined && !(intIn(pr, 0, 61440) && (pr as number) % 4096 === 0)) c.error('topology.bad-field', join(path, 'priority'), `priority ${show(pr)} is not a multiple of 4096 in 0..61440`);
+      const pf = get(v, 'profile');
+      if (pf !== undefined && pf !== 'ieee' && pf !== 'linux') c.error('topology.bad-field', join(path, 'profile'), `profile ${show(pf)} is not 'ieee' or 'linux'`);
+      const q = get(v, 'queueLimit');
+      if (q !== undefined && !intIn(q, 0, Number.MAX_SAFE_INTEGER)) c.error('topology.bad-field', join(path, 'queueLimit'), `queue limit ${show(q)} is not a non-negative integer`);
+      const a = get(v, 'ageing');
+      if (a !== undefined && !(typeof a === 'number' && Number.isFinite(a) && a >= 0)) c.error('topology.bad-field', join(path, 'ageing'), `ageing ${show(a)} is not a non-negative number of seconds`);
+      break;
+    }
     case 'host': {
-      const text = get(v, 'mac');
-      if (text !== undefined) {
-        if (typeof text !== 'string') {
-          c.error('topology.bad-mac', join(path, 'mac'), `MAC ${show(text)} is not text like "02:00:00:00:00:01"`);
-        } else {
-          try {
-            const m = parseMac(text);
-            if (isGroup(m)) c.error('topology.bad-mac', join(path, 'mac'), `MAC ${show(text)} is a group address; a host needs an individual one`);
-            else mac = m;
-          } catch {
-            c.error('topology.bad-mac', join(path, 'mac'), `MAC ${show(text)} is not six hex octets like "02:00:00:00:00:01"`);
-          }
-        }
-      }
+      mac = checkMac(c, get(v, 'mac'), join(path, 'mac'), 'a host');
       const d = get(v, 'duplex');
       if (d === 'full' || d === 'half') duplex = d;
       else if (d !== undefined) c.error('topology.bad-field', join(path, 'duplex'), `duplex ${show(d)} is not 'full' or 'half'`);
@@ -398,6 +458,7 @@ function reachesHub(start: string, adjacency: ReadonlyMap<string, readonly strin
 }
 
 interface Checked {
+  // onHub holds host names, and `switch.port` for switch ports on a shared segment.
   readonly issues: TopologyIssue[];
   readonly nodes: Map<string, NodeInfo>;
   readonly onHub: Set<string>;
@@ -451,6 +512,7 @@ function check(def: unknown): Checked {
   const used = new Map<string, string>();
   const adjacency = new Map<string, string[]>();
   const hostLinks = new Map<string, string>();
+  const switchPeers = new Map<string, string>();
   if (rawLinks !== undefined && !Array.isArray(rawLinks)) c.error('topology.bad-field', 'links', `links must be an array, not ${show(rawLinks)}`);
   if (Array.isArray(rawLinks)) {
     for (let i = 0; i < rawLinks.length; i++) {
@@ -487,6 +549,9 @@ function check(def: unknown): Checked {
         adjacency.set(b.node, [...(adjacency.get(b.node) ?? []), a.node]);
       }
       for (const e of ends) if (e !== undefined && nodes.get(e.node)!.kind === 'host') hostLinks.set(e.node, path);
+      if (a !== undefined && b !== undefined) {
+        for (const [me, other] of [[a, b], [b, a]] as const) if (nodes.get(me.node)!.kind === 'switch') switchPeers.set(`${me.node}.${me.port}`, other.node);
+      }
     }
   }
 
@@ -503,6 +568,10 @@ function check(def: unknown): Checked {
         c.error('topology.full-duplex-on-hub', `nodes[${info.index}].duplex`, `host ${show(name)} is full duplex on a hub, a shared medium; make it half duplex`);
       }
     }
+  }
+  for (const [end, other] of switchPeers) {
+    const kind = nodes.get(other)?.kind;
+    if (kind === 'hub' || (kind === 'repeater' && reachesHub(other, adjacency, nodes))) onHub.add(end);
   }
   return { issues: c.issues, nodes, onHub };
 }
@@ -570,6 +639,7 @@ export function buildTopology(def: TopologyDef, options: BuildTopologyOptions = 
     hub: (name, o) => new Hub(name, o),
     repeater: (name, o) => new Repeater(name, o),
     cable: (name, a, b, metres, rng) => new Cable(name, a, b, { metres }, rng),
+    mode: 'symbol',
   });
 }
 
@@ -592,6 +662,7 @@ export function buildBurstTopology(def: TopologyDef, options: BuildTopologyOptio
     hub: (name, o) => new BurstHub(name, o),
     repeater: (name, o) => new BurstRepeater(name, o),
     cable: (name, a, b, metres, rng) => new BurstCable(name, a, b, { metres }, rng),
+    mode: 'burst',
   });
 }
 
@@ -601,13 +672,14 @@ interface Factory<P, H extends Clocked & { port: P }, U extends Clocked & { port
   hub(name: string, o: HubOptions): U;
   repeater(name: string, o: { latency?: number }): R;
   cable(name: string, a: P, b: P, metres: number, rng: Rng): C;
+  mode: 'symbol' | 'burst';
 }
 
 function build<P, H extends Clocked & { port: P }, U extends Clocked & { ports: readonly P[] }, R extends Clocked & { ports: readonly P[] }, C extends Clocked>(
   def: TopologyDef,
   options: BuildTopologyOptions,
   make: Factory<P, H, U, R, C>,
-): { kernel: Kernel; hosts: Map<string, H>; hubs: Map<string, U>; repeaters: Map<string, R>; cables: C[] } {
+): { kernel: Kernel; hosts: Map<string, H>; hubs: Map<string, U>; repeaters: Map<string, R>; switches: Map<string, Switch>; cables: C[] } {
   const checked = check(def);
   const errors = checked.issues.filter((i) => i.severity === 'error');
   if (errors.length > 0) throw new SimError('sim.bad-topology', errors.map((i) => (i.path === '' ? i.message : `${i.path}: ${i.message}`)).join('; '));
@@ -616,6 +688,7 @@ function build<P, H extends Clocked & { port: P }, U extends Clocked & { ports: 
   const hosts = new Map<string, H>();
   const hubs = new Map<string, U>();
   const repeaters = new Map<string, R>();
+  const switches = new Map<string, Switch>();
   const onReceive = options.onReceive;
   for (const n of def.nodes) {
     switch (n.kind) {
@@ -638,13 +711,24 @@ function build<P, H extends Clocked & { port: P }, U extends Clocked & { ports: 
       case 'repeater':
         repeaters.set(n.name, kernel.add(make.repeater(n.name, n.latency === undefined ? {} : { latency: n.latency })));
         break;
+      case 'switch': {
+        const stp = n.stp === true ? { ...(n.stpTimeScale === undefined ? {} : { timeScale: n.stpTimeScale }), ...(n.priority === undefined ? {} : { bridgePriority: n.priority }) } : false;
+        const o: SwitchOptions = {
+          ports: n.ports, mac: parseMac(n.mac), mode: make.mode, rate, rng: (x) => kernel.rng(x), stp,
+          duplex: Array.from({ length: n.ports }, (_, i) => (checked.onHub.has(`${n.name}.${i}`) ? 'half' : 'full')),
+          ...(n.queueLimit === undefined ? {} : { queueLimit: n.queueLimit }),
+          forwarding: { ...(n.profile === undefined ? {} : { profile: n.profile }), ...(n.ageing === undefined ? {} : { ageingCycles: secondsToCycles(n.ageing, DEFAULT_TIMING.cycleNs) }) },
+        };
+        switches.set(n.name, kernel.add(new Switch(n.name, o)));
+        break;
+      }
     }
   }
   const port = (text: string): P => {
     const { node, port: p } = splitEnd(text, (name) => checked.nodes.has(name));
     const host = hosts.get(node);
     if (host !== undefined) return host.port;
-    const ports = hubs.get(node)?.ports ?? repeaters.get(node)?.ports;
+    const ports = hubs.get(node)?.ports ?? repeaters.get(node)?.ports ?? (switches.get(node)?.ports as readonly P[] | undefined);
     const found = p === undefined ? undefined : ports?.[p];
     if (found === undefined) throw new SimError('sim.bad-topology', `endpoint '${text}' does not resolve`); // unreachable after validation
     return found;
@@ -653,7 +737,7 @@ function build<P, H extends Clocked & { port: P }, U extends Clocked & { ports: 
     const name = `${l.a} ${l.b}`;
     return kernel.add(make.cable(name, port(l.a), port(l.b), l.metres, kernel.rng(name)));
   });
-  return { kernel, hosts, hubs, repeaters, cables };
+  return { kernel, hosts, hubs, repeaters, switches, cables };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -666,7 +750,8 @@ const quote = (s: string): string => `"${s.replace(/[\\"]/g, '\\$&').replace(/\r
  * Renders a definition as an undirected Graphviz DOT graph.
  *
  * @remarks Hosts are boxes labelled with name and MAC (normalised to lower-case `:` form when
- * valid), hubs ellipses labelled with name and port count, repeaters diamonds. Each link is an edge
+ * valid), hubs ellipses labelled with name and port count, repeaters diamonds, switches 3-D boxes
+ * (name, port count, STP). Each link is an edge
  * labelled with its length (`"12 m"`), with the hub or repeater port numbers as `taillabel` (end
  * `a`) and `headlabel` (end `b`). Nodes and edges appear in definition order, so the text is
  * deterministic. Quotes and backslashes in names are escaped. The definition is not validated:
@@ -699,6 +784,9 @@ export function topologyToDot(def: TopologyDef): string {
         break;
       case 'repeater':
         lines.push(`  ${quote(n.name)} [shape=diamond, label=${quote(n.name)}];`);
+        break;
+      case 'switch':
+        lines.push(`  ${quote(n.name)} [shape=box3d, label=${quote(`${n.name}\n${n.ports} ports${n.stp === true ? ', STP' : ''}`)}];`);
         break;
     }
   }

@@ -97,6 +97,8 @@ export class BurstCable implements Clocked {
     if (a === b) throw new SimError('sim.port-in-use', `cable ${name}: both ends on ${a.name}`);
     a.attached = true;
     b.attached = true;
+    a.cable = this;
+    b.cable = this;
     this.delay = delayCycles(options.metres, options.timing ?? DEFAULT_TIMING);
     this.attenuation = amplitudeAfter(options.metres);
     const key = noiseKey(rng);
@@ -119,6 +121,11 @@ export class BurstCable implements Clocked {
   commit(cycle: number): void {
     this.lines[0].commit(cycle, this.ends[0].rx);
     this.lines[1].commit(cycle, this.ends[1].rx);
+  }
+
+  /** The devices at both ends (the kernel's wake-ups). */
+  *wakes(): Iterable<Clocked> {
+    for (const p of this.ends) if (p.owner !== undefined) yield p.owner;
   }
 
   /** Work at the first cycle after an end changes what it drives, and when an edge arrives. */

@@ -52,6 +52,7 @@ export class Cable implements Clocked {
   corrupted = 0;
   private readonly lines: Line[];
   private readonly key: number;
+  private readonly ends: [Port, Port];
 
   /**
    * @throws {SimError} `sim.port-in-use` when a port already has a cable, `sim.bad-length` for a bad length.
@@ -61,6 +62,9 @@ export class Cable implements Clocked {
     if (a === b) throw new SimError('sim.port-in-use', `cable ${name}: both ends on ${a.name}`);
     a.attached = true;
     b.attached = true;
+    a.cable = this;
+    b.cable = this;
+    this.ends = [a, b];
     this.delay = delayCycles(options.metres, options.timing ?? DEFAULT_TIMING);
     this.attenuation = amplitudeAfter(options.metres);
     this.key = noiseKey(rng);
@@ -100,6 +104,11 @@ export class Cable implements Clocked {
   /** Publishes the arrivals. */
   commit(): void {
     for (const l of this.lines) l.to.rx = l.staged;
+  }
+
+  /** The devices at both ends (the kernel's wake-ups). */
+  *wakes(): Iterable<Clocked> {
+    for (const p of this.ends) if (p.owner !== undefined) yield p.owner;
   }
 
   /** Work while anything is in flight, driven, or still showing at an end. */

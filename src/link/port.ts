@@ -1,3 +1,5 @@
+import type { Clocked } from '../sim/kernel.js';
+
 /**
  * What a wire carries during one cycle: nothing (idle), or part of a byte symbol.
  * @remarks A byte lasts `cyclesPerByte` cycles; `first` marks its first cycle, when a receiver
@@ -25,6 +27,10 @@ export class Port {
   rx: Symbol | null = null;
   /** The cable attached, if any (set by {@link Cable}). */
   attached = false;
+  /** The component that drives `tx` and reads `rx` (set by the device that owns the port), for the kernel's wake-ups. */
+  owner: Clocked | undefined;
+  /** The cable attached (set by the cable), for the kernel's wake-ups. */
+  cable: Clocked | undefined;
 
   /** @param name - `device.portN`, for traces and errors. */
   constructor(readonly name: string) {}

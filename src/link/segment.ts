@@ -1,3 +1,4 @@
+import type { Clocked } from '../sim/kernel.js';
 import { hashAt, type Rng } from '../sim/rng.js';
 import { CABLE } from './timing.js';
 
@@ -117,6 +118,10 @@ export class BurstPort {
   rx: Segment | null = null;
   /** The cable attached, if any (set by the cable). */
   attached = false;
+  /** The component that drives `tx` and reads `rx` (set by the device that owns the port), for the kernel's wake-ups. */
+  owner: Clocked | undefined;
+  /** The cable attached (set by the cable), for the kernel's wake-ups. */
+  cable: Clocked | undefined;
 
   /** @param name - `device.portN`, for traces and errors. */
   constructor(readonly name: string) {}

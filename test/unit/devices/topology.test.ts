@@ -85,7 +85,7 @@ describe('topology definitions', () => {
     expect(codes({ nodes: {}, links: [], extra: 1, seed: 1.5, rate: 42 })).toEqual([
       'topology.extra-field @extra', 'topology.bad-field @seed', 'topology.bad-field @rate', 'topology.bad-field @nodes',
     ]);
-    expect(codes({ nodes: [7, { kind: 'switch', name: 's' }, { name: 'x' }], links: [null] })).toEqual([
+    expect(codes({ nodes: [7, { kind: 'router', name: 's' }, { name: 'x' }], links: [null] })).toEqual([
       'topology.not-object @nodes[0]', 'topology.bad-kind @nodes[1].kind', 'topology.missing-field @nodes[2].kind', 'topology.not-object @links[0]',
     ]);
     expect(codes({ nodes: [{ kind: 'host', name: 'h', mac: '02:00:00:00:00:01', speed: 10, duplex: 'auto', queueLimit: -1, promiscuous: 'yes' }], links: [{ a: 'h', b: 'h' }] })).toEqual([

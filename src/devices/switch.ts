@@ -1,0 +1,252 @@
+import type { Clocked } from '../sim/kernel.js';
+import { SimError } from '../sim/kernel.js';
+import type { Rng } from '../sim/rng.js';
+import { asMac, encodeFrame, type Frame, type Mac, type VlanTag } from '../link/frame.js';
+import type { RateMbps, LinkTiming } from '../link/timing.js';
+import { DEFAULT_TIMING } from '../link/timing.js';
+import { BurstHost } from './burst-host.js';
+import { Host, type HostOptions } from './host.js';
+import { ForwardingCore, type ForwardingOptions, type PortState } from './forwarding.js';
+import { StpBridge, type StpBridgeOptions } from './stp.js';
+
+/**
+ * Options of a {@link Switch}.
+ * @category Layer 2
+ */
+export interface SwitchOptions {
+  /** Number of ports, 1..1024. */
+  readonly ports: number;
+  /** The bridge's own address; port i sends (BPDUs) from `mac + 1 + i`. */
+  readonly mac: Mac;
+  /** Link granularity of the ports: one symbol per cycle, or whole bursts. @defaultValue 'symbol' */
+  readonly mode?: 'symbol' | 'burst';
+  /** Rate of every port, or per port, in Mb/s. @defaultValue 100 */
+  readonly rate?: RateMbps | readonly RateMbps[];
+  /** Duplex of every port, or per port; half duplex (CSMA/CD, for a port on a hub) needs `rng`. @defaultValue 'full' */
+  readonly duplex?: 'full' | 'half' | readonly ('full' | 'half')[];
+  /** Random stream of a named port (backoff draws of half-duplex ports), e.g. `(n) => kernel.rng(n)`. */
+  readonly rng?: (name: string) => Rng;
+  /** Cycle length. @defaultValue DEFAULT_TIMING */
+  readonly timing?: LinkTiming;
+  /** Output queue limit per port, in frames (the frame being sent not included). @defaultValue 100 */
+  readonly queueLimit?: number;
+  /** Forwarding: profile, ageing, FDB limit, group_fwd_mask, VLAN filtering. The bridge's and its ports' own addresses are added as local. */
+  readonly forwarding?: Omit<ForwardingOptions, 'stp'>;
+  /**
+   * Run the spanning tree protocol: `true` for 802.1D defaults, or options (timers, priorities,
+   * `timeScale` for fast runs). Ports then start Listening and forward after twice the forward delay.
+   * @defaultValue false
+   */
+  readonly stp?: boolean | Omit<StpBridgeOptions, 'bridgeMac' | 'ports' | 'portMacs' | 'cycleNs'>;
+  /** Called for every frame the switch relays, at the cycle its forwarding decision was taken (for traces). */
+  readonly onForward?: (ingress: number, egress: readonly number[], frame: Frame, cycle: number) => void;
+}
+
+/**
+ * Counters of a {@link Switch} besides the per-port MAC counters and the forwarding core's.
+ * @category Layer 2
+ */
+export interface SwitchCounters {
+  /** Frames received intact and handed to the forwarding decision. */
+  received: number;
+  /** Copies queued for transmission (one per egress port). */
+  copies: number;
+  /** Copies refused because the egress queue was full (also counted by the port as `queue-full`). */
+  queueDrops: number;
+  /** BPDUs sent by STP. */
+  bpdusSent: number;
+}
+
+/**
+ * An N-port store-and-forward learning switch (a 2-port one is a {@link Bridge}): each port is an
+ * Ethernet MAC (full or half duplex, its own rate, an output queue with a limit); a frame received
+ * intact goes through the shared {@link ForwardingCore} (learning, filtering, flooding, VLANs, the
+ * `ieee` or `linux` profile) and is queued on each egress port, tagged or untagged as the VLAN
+ * rules say. Optionally runs {@link StpBridge}: BPDUs go to it, its port states drive learning and
+ * forwarding, and the filtering database ages in the forward delay during a topology change.
+ *
+ * @remarks
+ * - Store-and-forward: a frame is forwarded at the cycle its last byte arrived; a bad frame is
+ *   dropped at ingress and counted by reason (runt, bad FCS…) in the port's counters. Forwarding
+ *   itself takes no extra cycles (as ns-3's bridge); the output queue adds the waiting.
+ * - Every frame is accounted for: forwarded copies, flood copies, local, dropped by the forwarding
+ *   decision with a reason, or refused by a full queue.
+ * - Frames that arrive in the same cycle on several ports are queued in port order (deterministic).
+ * @spec IEEE 802.1Q-2022 §8.5 (bridge architecture), §8.6 (forwarding process), §8.7 (learning);
+ * IEEE 802.1D-2004 §7 (MAC bridge operation), §17 (STP port states); IEEE 802.3-2022 §4 (MAC)
+ * @example
+ * ```ts
+ * const sw = k.add(new Switch('sw', { ports: 8, mac: parseMac('02:00:00:00:ff:00') }));
+ * k.add(new Cable('c0', host.port, sw.ports[0]!, { metres: 10 }, k.rng('c0')));
+ * ```
+ * @category Layer 2
+ */
+export class Switch implements Clocked {
+  /** The forwarding core (filtering database, port flags and VLANs, decision counters). */
+  readonly core: ForwardingCore;
+  /** The spanning tree, when it runs. */
+  readonly stp: StpBridge | undefined;
+  /** One MAC per port: its `port` is the attachment point, its `counters` the port counters. */
+  readonly macs: readonly (Host | BurstHost)[];
+  /** Switch counters. */
+  readonly counters: SwitchCounters = { received: 0, copies: 0, queueDrops: 0, bpdusSent: 0 };
+  private readonly baseAgeing: number;
+  private readonly onForward: SwitchOptions['onForward'];
+
+  /** @throws {SimError} `sim.bad-option` for a bad port count, rate or duplex list, or half duplex without `rng`; as {@link ForwardingCore} and {@link StpBridge} for their options. */
+  constructor(readonly name: string, options: SwitchOptions) {
+    const n = options.ports;
+    if (!Number.isInteger(n) || n < 1 || n > 1024) throw new SimError('sim.bad-option', `${name}: ${n} ports (1..1024)`);
+    const perPort = <T>(v: T | readonly T[] | undefined, dflt: T, what: string): T[] => {
+      if (Array.isArray(v)) {
+        if (v.length !== n) throw new SimError('sim.bad-option', `${name}: ${what} lists ${v.length} values for ${n} ports`);
+        return [...(v as readonly T[])];
+      }
+      return new Array<T>(n).fill((v as T | undefined) ?? dflt);
+    };
+    const rates = perPort<RateMbps>(options.rate, 100, 'rate');
+    const duplex = perPort<'full' | 'half'>(options.duplex, 'full', 'duplex');
+    const timing = options.timing ?? DEFAULT_TIMING;
+    const portMac = (i: number): Mac => asMac(((options.mac as number) + 1 + i) % 2 ** 48);
+    this.onForward = options.onForward;
+    const fwd = options.forwarding ?? {};
+    this.core = new ForwardingCore(n, { ...fwd, stp: options.stp !== undefined && options.stp !== false, localMacs: [...(fwd.localMacs ?? []), options.mac, ...Array.from({ length: n }, (_, i) => portMac(i))] });
+    this.baseAgeing = this.core.ageingCycles;
+    const Mac = options.mode === 'burst' ? BurstHost : Host;
+    this.macs = Array.from({ length: n }, (_, i) => {
+      const pname = `${name}.port${i}`;
+      if (duplex[i] === 'half' && options.rng === undefined) throw new SimError('sim.bad-option', `${name}: port ${i} is half duplex but no random stream was given (rng)`);
+      const o: HostOptions = {
+        mac: portMac(i), rate: rates[i]!, timing, duplex: duplex[i]!, promiscuous: true,
+        ...(options.queueLimit === undefined ? {} : { queueLimit: options.queueLimit }),
+        ...(duplex[i] === 'half' ? { rng: options.rng!(pname) } : {}),
+        onReceive: (frame, cycle, bytes) => this.relay(i, frame, bytes, cycle),
+      };
+      const m = new Mac(pname, o);
+      m.port.owner = this;
+      m.pokeAlso = this;
+      return m;
+    });
+    if (options.stp !== undefined && options.stp !== false) {
+      const so = options.stp === true ? {} : options.stp;
+      this.stp = new StpBridge({ ...so, bridgeMac: options.mac, ports: n, portMacs: Array.from({ length: n }, (_, i) => portMac(i)), rates, cycleNs: timing.cycleNs });
+      this.syncStp();
+    } else {
+      this.stp = undefined;
+    }
+  }
+
+  /** The ports, for cables (`Port` in symbol mode, `BurstPort` in burst mode). */
+  get ports(): readonly (Host | BurstHost)['port'][] {
+    return this.macs.map((m) => m.port);
+  }
+
+  /** Evaluates every port MAC. */
+  evaluate(cycle: number): void {
+    for (const m of this.macs) m.evaluate(cycle);
+  }
+
+  /** Commits every port MAC (receptions are relayed as they complete), then runs STP's timers. */
+  commit(cycle: number): void {
+    for (const m of this.macs) m.commit(cycle);
+    const stp = this.stp;
+    if (stp !== undefined && stp.nextEvent(cycle) <= cycle) {
+      this.sendBpdus(cycle);
+      this.syncStp();
+    }
+  }
+
+  /** The cables on the ports (the kernel's wake-ups). */
+  *wakes(): Iterable<Clocked> {
+    for (const m of this.macs) if (m.port.cable !== undefined) yield m.port.cable;
+  }
+
+  /** Set when a port MAC is offered a frame (by user code, say), so the kernel asks for the next event again. */
+  poked = false;
+
+  /** The earliest event of any port MAC or STP timer. */
+  nextEvent(from: number): number {
+    let next = this.stp === undefined ? Infinity : Math.max(from, this.stp.nextEvent(from));
+    for (const m of this.macs) {
+      const e = m.nextEvent(from);
+      if (e < next) {
+        if (e <= from) return from;
+        next = e;
+      }
+    }
+    return next;
+  }
+
+  private sendBpdus(cycle: number): void {
+    for (const { port, frame } of this.stp!.poll(cycle)) {
+      if (this.macs[port]!.send(frame)) this.counters.bpdusSent++;
+      else this.counters.queueDrops++;
+    }
+  }
+
+  /** Copies STP's port states into the forwarding core, and its topology-change ageing. */
+  private syncStp(): void {
+    const stp = this.stp!;
+    for (let i = 0; i < this.macs.length; i++) {
+      const s: PortState = stp.portState(i);
+      if (this.core.port(i).state !== s) this.core.setPortState(i, s);
+    }
+    const ageing = stp.topologyChange ? Math.min(this.baseAgeing, stp.forwardDelayCycles) : this.baseAgeing;
+    if (this.core.ageingCycles !== ageing && this.baseAgeing > 0) this.core.ageingCycles = ageing;
+  }
+
+  private relay(ingress: number, frame: Frame, bytes: Uint8Array, cycle: number): void {
+    this.counters.received++;
+    const d = this.core.decide(ingress, frame, cycle);
+    if (d.kind === 'local') {
+      if (d.reason === 'bpdu' && this.stp !== undefined) {
+        this.stp.receive(ingress, frame, cycle);
+        this.sendBpdus(cycle);
+        this.syncStp();
+      }
+      return;
+    }
+    if (d.kind === 'drop') return;
+    const arrivedTagged = frame.vlan !== undefined;
+    let tagged: Uint8Array | undefined;
+    let untagged: Uint8Array | undefined;
+    for (let k = 0; k < d.ports.length; k++) {
+      const out = d.ports[k]!;
+      const wantUntagged = d.untagged[k]!;
+      let b: Uint8Array;
+      if (!this.core.vlanFiltering || wantUntagged === !arrivedTagged && (!arrivedTagged || frame.vlan!.vid === d.vid)) {
+        b = bytes;
+      } else if (wantUntagged) {
+        b = untagged ??= encodeFrame(withTag(frame, undefined));
+      } else {
+        b = tagged ??= encodeFrame(withTag(frame, { pcp: frame.vlan?.pcp ?? 0, dei: frame.vlan?.dei ?? false, vid: d.vid }));
+      }
+      if (this.macs[out]!.sendBytes(b)) this.counters.copies++;
+      else this.counters.queueDrops++;
+    }
+    this.onForward?.(ingress, d.ports, frame, cycle);
+  }
+}
+
+/** The frame with its tag replaced (or removed). */
+function withTag(f: Frame, vlan: VlanTag | undefined): Frame {
+  return vlan === undefined ? { dst: f.dst, src: f.src, type: f.type, payload: f.payload } : { dst: f.dst, src: f.src, vlan, type: f.type, payload: f.payload };
+}
+
+/**
+ * A two-port learning bridge: a {@link Switch} with two ports. It forwards a frame across only
+ * when the destination is not known to be on the side it came from, so a LAN of hubs split by a
+ * bridge keeps local traffic local.
+ * @spec IEEE 802.1D-2004 §7 (MAC bridge operation)
+ * @example
+ * ```ts
+ * const br = k.add(new Bridge('br', { mac: parseMac('02:00:00:00:bb:00'), duplex: 'half', rng: (n) => k.rng(n) }));
+ * ```
+ * @category Layer 2
+ */
+export class Bridge extends Switch {
+  /** @throws {SimError} As {@link Switch}. */
+  constructor(name: string, options: Omit<SwitchOptions, 'ports'>) {
+    super(name, { ...options, ports: 2 });
+  }
+}

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { Kernel } from '../../../src/sim/index.js';
+import { BROADCAST, BurstCable, Cable, asMac, type Frame, type Mac } from '../../../src/link/index.js';
+import { Bridge, BurstHost, BurstHub, Host, Hub, Switch } from '../../../src/devices/index.js';
+
+const mac = (i: number): Mac => asMac(0x0200_0000_0000 + i);
+const frame = (src: number, dst: Mac, seq = 0): Frame => ({ dst, src: mac(src), type: 0x88b5, payload: Uint8Array.from({ length: 46 }, (_, i) => (i === 0 ? seq : 0)) });
+
+type Mode = 'symbol' | 'burst';
+
+/** The seed's picture: hosts A, B, C on hub 1 and D, E on hub 2, the hubs joined by a bridge. */
+function splitLan(mode: Mode) {
+  const k = new Kernel({ seed: 3 });
+  const [H, U, C] = mode === 'burst' ? ([BurstHost, BurstHub, BurstCable] as const) : ([Host, Hub, Cable] as const);
+  const got = new Map<string, string[]>();
+  const names = ['A', 'B', 'C', 'D', 'E'];
+  const hosts = names.map((n, i) => k.add(new H(n, { mac: mac(i), duplex: 'half', rng: k.rng(n), onReceive: (f) => got.set(n, [...(got.get(n) ?? []), `${names[f.src - mac(0)]}#${f.payload[0]}`]) })));
+  const hub1 = k.add(new U('hub1', { ports: 4 }));
+  const hub2 = k.add(new U('hub2', { ports: 3 }));
+  const br = k.add(new Bridge('br', { mac: mac(0xbb00), mode, duplex: 'half', rng: (n) => k.rng(n) }));
+  const cable = (a: never, b: never, name: string): void => void k.add(new (C as unknown as new (...x: unknown[]) => Cable)(name, a, b, { metres: 10 }, k.rng(name)));
+  hosts.slice(0, 3).forEach((h, i) => cable(h.port as never, hub1.ports[i] as never, `c${i}`));
+  hosts.slice(3).forEach((h, i) => cable(h.port as never, hub2.ports[i] as never, `d${i}`));
+  cable(hub1.ports[3] as never, br.ports[0] as never, 'b0');
+  cable(hub2.ports[2] as never, br.ports[1] as never, 'b1');
+  return { k, hosts, br, got, hub1, hub2 };
+}
+
+describe('bridge and switch', () => {
+  for (const mode of ['symbol', 'burst'] as const) {
+    it(`BRIDGE-SPLIT-01: a bridge splitting a hub LAN keeps A→B on A's side and carries only A→E across (${mode} mode)`, () => {
+      const { k, hosts, br, got } = splitLan(mode);
+      // Everyone announces itself once (the bridge learns each side), then A→B and A→E.
+      hosts.forEach((h, i) => h.sendAt(i * 2000, frame(i, BROADCAST, 1)));
+      k.run();
+      const crossedBefore = br.macs[1]!.counters.txFrames;
+      hosts[0]!.send(frame(0, mac(1), 2));
+      k.run();
+      expect(br.macs[1]!.counters.txFrames, 'A→B must not cross').toBe(crossedBefore);
+      expect(got.get('B')).toContain('A#2');
+      hosts[0]!.send(frame(0, mac(4), 3));
+      k.run();
+      expect(br.macs[1]!.counters.txFrames, 'A→E crosses once').toBe(crossedBefore + 1);
+      expect(got.get('E')).toContain('A#3');
+      expect(got.get('D') ?? []).not.toContain('A#3'); // hub 2 repeats it to D, whose filter drops it
+      expect(br.core.counters.drops['filtered-same-port']).toBeGreaterThanOrEqual(1);
+    });
+  }
+
+  it('SW-FWD-01: a switch delivers unicast to the learned port only, floods unknown destinations, and counts every copy', () => {
+    const k = new Kernel({ seed: 1 });
+    const got: string[] = [];
+    const hosts = [0, 1, 2, 3].map((i) => k.add(new Host(`h${i}`, { mac: mac(i), onReceive: (f) => got.push(`h${i}<-${f.src - mac(0)}`) })));
+    const sw = k.add(new Switch('sw', { ports: 4, mac: mac(0xff00) }));
+    hosts.forEach((h, i) => k.add(new Cable(`c${i}`, h.port, sw.ports[i]! as never, { metres: 5 }, k.rng(`c${i}`))));
+    hosts[0]!.send(frame(0, mac(1)));
+    k.run();
+    expect(got.sort()).toEqual(['h1<-0']); // flooded to 1, 2, 3; only h1 accepts
+    expect(sw.core.counters.flooded).toBe(1);
+    expect(sw.counters.copies).toBe(3);
+    got.length = 0;
+    hosts[1]!.send(frame(1, mac(0)));
+    k.run();
+    expect(got).toEqual(['h0<-1']);
+    expect(sw.core.counters.forwarded).toBe(1);
+    expect(hosts[2]!.counters.drops['not-for-us']).toBe(1); // only the first flood reached h2
+  });
+
+  it('SW-QUEUE-01: an output queue over its limit drops and counts, and frames are conserved', () => {
+    const k = new Kernel({ seed: 1 });
+    const hosts = [0, 1, 2].map((i) => k.add(new Host(`h${i}`, { mac: mac(i), rate: i === 2 ? 10 : 100, queueLimit: 1000 })));
+    const sw = k.add(new Switch('sw', { ports: 3, mac: mac(0xff00), rate: [100, 100, 10], queueLimit: 5 }));
+    hosts.forEach((h, i) => k.add(new Cable(`c${i}`, h.port, sw.ports[i]! as never, { metres: 5 }, k.rng(`c${i}`))));
+    hosts[2]!.send(frame(2, BROADCAST)); // let the switch learn h2
+    k.run();
+    for (let j = 0; j < 40; j++) hosts[0]!.send(frame(0, mac(2), j)); // 100 Mb/s in, 10 Mb/s out
+    k.run();
+    const out = sw.macs[2]!.counters;
+    expect(out.drops['queue-full']).toBeGreaterThan(0);
+    expect(out.drops['queue-full'] + out.txFrames - 0).toBe(40); // the learning broadcast went the other way
+    expect(hosts[2]!.counters.rxFrames).toBe(out.txFrames);
+  });
+});
