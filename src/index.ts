@@ -63,6 +63,15 @@ export type {
   PortState, ForwardingDropReason, ForwardingOptions, PortConfig, PortSettings, ForwardingFrame, StaticEntrySettings, ForwardDecision,
   LocalDecision, DropDecision, ForwardingDecision, ForwardingCounters, SwitchOptions, SwitchCounters, SwitchNodeDef,
 } from './devices/index.js';
+export {
+  NicError, QUEUE_BLOCK, QUEUE_INT, QUEUE_CTRL, QUEUE_DROP_REASONS, QueueBlock, queueBlockLayout, PF_CONTROL, PfControlBlock, pfControlLayout,
+  NIC_BAR, NIC_MAX_VFS, nicProfile, nicVendorCapability, NicPcie, migrationInventory, attemptMigration,
+} from './nic/index.js';
+export type {
+  NicErrorCode, QueueDropReason, QueueCounters, QueueDepths, QueueBlockOptions, VfLinkState, SwitchMode, VfConfig, VfEntryField, PfControlBlockOptions,
+  NicProfile, NicProfileOptions, NicPcieOptions, BringUpOptions, QueueFlushEvent, FlushReason,
+  MigrationLocation, MigrationRestorer, MigrationItem, MigrationLoss, MigrationReport, MigrationOptions,
+} from './nic/index.js';
 export { LINKTYPE_ETHERNET, PcapParseError, formatPcap, parsePcap, VcdParseError, formatVcd, parseVcd, formatJunit } from './formats/index.js';
 export type {
   PcapPacket, PcapFormatOptions, PcapFile, PcapParseErrorCode, VcdValue, VcdSignal, VcdChange, VcdFormatOptions, VcdDump, VcdParseErrorCode,
