@@ -83,6 +83,7 @@ const CORE: readonly Requirement[] = [
   R('TOPO-DEF-01', 'devices', 'iovsim design (bad input gets a typed error)', 'a topology described as data is validated with stable codes and JSON paths; validation never throws'),
   R('TOPO-BUILD-01', 'devices', 'iovsim design (topology as data)', 'a valid topology builds into a running network of hosts, hubs, repeaters and cables; an invalid one is refused with every problem named'),
   R('TOPO-DOT-01', 'devices', 'Graphviz DOT language', 'a topology draws as a deterministic DOT graph'),
+  R('GIG-SLOT-01', 'devices', 'IEEE 802.3-2022 §4.4.2 (slotTime 4096 bit times at 1000 Mb/s), §4.2.3.4 (carrier extension)', 'at 1 Gb/s half duplex the slot is 512 bytes and shorter frames are carrier-extended to it (backoff in 512-byte slots); receivers strip the extension; full duplex never extends'),
   R('BRIDGE-SPLIT-01', 'devices', 'IEEE 802.1D-2004 §7.1, §7.7 (forwarding and filtering)', 'a bridge splitting a LAN of hubs keeps traffic between stations on one side on that side and carries only traffic for the other side across'),
   R('SW-FWD-01', 'devices', 'IEEE 802.1Q-2022 §8.6 (forwarding process), §8.7 (learning)', 'a switch sends unicast to the learned port only, floods unknown destinations to every other port, and counts every copy'),
   R('SW-QUEUE-01', 'devices', 'IEEE 802.1Q-2022 §8.6.6 (queuing frames); iovsim design (frames are never lost silently)', 'a port whose output queue is full drops the copy and counts it; every frame offered to a port is sent or counted'),

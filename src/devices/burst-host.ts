@@ -1,5 +1,6 @@
 import type { Clocked } from '../sim/kernel.js';
 import { BurstPort, byteRange, segmentByte, type Segment } from '../link/segment.js';
+import { EXTENSION } from '../link/port.js';
 import { IFG_BYTES, JAM_BYTE, StationBase, type HostOptions } from './host.js';
 
 /**
@@ -64,7 +65,7 @@ export class BurstHost extends StationBase implements Clocked {
       if (this.half && rx !== null) {
         this.stagedEvent = 'collision';
         this.stagedTx = { base: cycle, bytes: null, jam: JAM_BYTE, cpb: this.cpb, amplitude: 1, noise: [] };
-      } else if (cycle + 1 >= this.txStart + this.pending!.wire.length * this.cpb) {
+      } else if (cycle + 1 >= this.txStart + this.pending!.symbols * this.cpb) {
         this.stagedEvent = 'done';
       }
     } else if (this.canStart(cycle, rx)) {
@@ -88,7 +89,8 @@ export class BurstHost extends StationBase implements Clocked {
       case 'start': {
         const wire = this.beginAttempt();
         this.txStart = cycle;
-        this.stagedTx = { base: cycle, bytes: wire, jam: JAM_BYTE, cpb: this.cpb, amplitude: 1, noise: [] };
+        const ext = this.pending!.symbols - wire.length;
+        this.stagedTx = { base: cycle, bytes: wire, jam: JAM_BYTE, cpb: this.cpb, amplitude: 1, noise: [], ...(ext > 0 ? { ext } : {}) };
         break;
       }
       case 'collision':
@@ -125,7 +127,7 @@ export class BurstHost extends StationBase implements Clocked {
     if (pieces.length === 1) {
       const { seg, from, to } = pieces[0]!;
       const [a, b] = byteRange(seg, from, to);
-      if (seg.bytes !== null && seg.noise.length === 0 && a === 0 && b === seg.bytes.length) {
+      if (seg.bytes !== null && seg.noise.length === 0 && a === 0 && b === seg.bytes.length + (seg.ext ?? 0)) {
         pieces.length = 0;
         return seg.bytes; // intact: no copy
       }
@@ -133,7 +135,10 @@ export class BurstHost extends StationBase implements Clocked {
     const out: number[] = [];
     for (const { seg, from, to } of pieces) {
       const [a, b] = byteRange(seg, from, to);
-      for (let i = a; i < b; i++) out.push(segmentByte(seg, i));
+      for (let i = a; i < b; i++) {
+        const byte = segmentByte(seg, i);
+        if (byte < EXTENSION) out.push(byte); // carrier extension is not part of the frame
+      }
     }
     pieces.length = 0;
     return Uint8Array.from(out);
@@ -144,7 +149,7 @@ export class BurstHost extends StationBase implements Clocked {
     if (this.port.rx !== this.rxSeg) return from;
     let next = Infinity;
     if (from < this.jamUntil) next = this.jamUntil;
-    else if (this.txStart !== undefined) next = this.txStart + this.pending!.wire.length * this.cpb - 1;
+    else if (this.txStart !== undefined) next = this.txStart + this.pending!.symbols * this.cpb - 1;
     else if (this.port.tx !== null) return from;
     else if (this.hasWork && !(this.half && this.rxSeg !== null)) next = Math.max(this.holdUntil, this.half ? Math.floor(this.lastCarrier + IFG_BYTES * this.cpb + 1) : 0);
     next = Math.min(next, this.nextOffer);

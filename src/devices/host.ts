@@ -2,7 +2,7 @@ import type { Clocked } from '../sim/kernel.js';
 import { SimError } from '../sim/kernel.js';
 import type { Rng } from '../sim/rng.js';
 import { BROADCAST, decodeFrame, encodeFrame, isGroup, withPreamble, type DecodeResult, type Frame, type FrameDropReason, type Mac } from '../link/frame.js';
-import { Port, type Symbol } from '../link/port.js';
+import { EXTENSION, Port, type Symbol } from '../link/port.js';
 import { DEFAULT_TIMING, cyclesPerByte, type LinkTiming, type RateMbps } from '../link/timing.js';
 
 /** Inter-frame gap: 96 bit times = 12 bytes. @spec IEEE 802.3-2022 §4.4.2 (interFrameGap) @category Devices */
@@ -11,6 +11,12 @@ export const IFG_BYTES = 12;
 export const JAM_BYTES = 4;
 /** Slot time at 10/100 Mb/s: 512 bit times = 64 bytes. @spec IEEE 802.3-2022 §4.4.2 (slotTime) @category Devices */
 export const SLOT_BYTES = 64;
+/**
+ * Slot time of 1 Gb/s half duplex: 4096 bit times = 512 bytes; shorter frames are carrier-extended to it.
+ * @spec IEEE 802.3-2022 §4.4.2 (slotTime for 1000 Mb/s), §4.2.3.4 (carrier extension)
+ * @category Devices
+ */
+export const GIGABIT_SLOT_BYTES = 512;
 /** Transmission attempts before a frame is discarded. @spec IEEE 802.3-2022 §4.4.2 (attemptLimit) @category Devices */
 export const ATTEMPT_LIMIT = 16;
 /** Exponent cap of the truncated binary exponential backoff. @spec IEEE 802.3-2022 §4.4.2 (backoffLimit) @category Devices */
@@ -113,8 +119,12 @@ export abstract class StationBase {
   /** Offers not yet due, in cycle order, from `schedHead` on (encoded when offered). */
   private readonly scheduled: { cycle: number; bytes: Uint8Array }[] = [];
   private schedHead = 0;
-  /** The frame being sent or retried, with its collision count. */
-  protected pending: { bytes: Uint8Array; wire: Uint8Array; attempts: number } | undefined;
+  /** The frame being sent or retried: its bytes, preamble + frame, symbols on the wire (with carrier extension), collision count. */
+  protected pending: { bytes: Uint8Array; wire: Uint8Array; symbols: number; attempts: number } | undefined;
+  /** Slot time in bytes: 64, or 512 at 1 Gb/s half duplex. */
+  protected readonly slot: number;
+  /** Carrier extension in use (1 Gb/s half duplex). */
+  protected readonly extend: boolean;
   /** Earliest cycle a transmission may start (own gap, backoff). */
   protected holdUntil = 0;
   /** End (exclusive) of the jam after a collision. */
@@ -129,6 +139,8 @@ export abstract class StationBase {
     this.mac = options.mac;
     this.cpb = cyclesPerByte(options.rate ?? 100, options.timing ?? DEFAULT_TIMING);
     this.half = options.duplex === 'half';
+    this.extend = this.half && options.rate === 1000;
+    this.slot = this.extend ? GIGABIT_SLOT_BYTES : SLOT_BYTES;
     if (this.half && options.rng === undefined) throw new SimError('sim.bad-option', `${name}: half duplex needs a random stream for backoff`);
     this.queueLimit = options.queueLimit ?? 100;
     if (!Number.isInteger(this.queueLimit) || this.queueLimit < 0) throw new SimError('sim.bad-option', `${name}: queue limit ${this.queueLimit}`);
@@ -205,7 +217,8 @@ export abstract class StationBase {
   protected beginAttempt(): Uint8Array {
     if (this.pending === undefined) {
       const bytes = this.queue.shift()!;
-      this.pending = { bytes, wire: withPreamble(bytes), attempts: 0 };
+      const wire = withPreamble(bytes);
+      this.pending = { bytes, wire, symbols: wire.length + (this.extend ? Math.max(0, this.slot - bytes.length) : 0), attempts: 0 };
     }
     return this.pending.wire;
   }
@@ -214,7 +227,7 @@ export abstract class StationBase {
   protected collided(cycle: number, txStart: number): void {
     const p = this.pending!;
     this.counters.collisions++;
-    if (cycle - txStart >= SLOT_BYTES * this.cpb) this.counters.lateCollisions++;
+    if (cycle - txStart >= this.slot * this.cpb) this.counters.lateCollisions++;
     this.jamUntil = cycle + JAM_BYTES * this.cpb;
     p.attempts++;
     if (p.attempts >= ATTEMPT_LIMIT) {
@@ -225,7 +238,7 @@ export abstract class StationBase {
       const k = Math.min(p.attempts, BACKOFF_LIMIT);
       const slots = this.options.rng!.int(0, 2 ** k - 1);
       this.options.onBackoff?.(p.attempts, slots);
-      this.holdUntil = this.jamUntil + slots * SLOT_BYTES * this.cpb;
+      this.holdUntil = this.jamUntil + slots * this.slot * this.cpb;
     }
   }
 
@@ -324,7 +337,7 @@ export class Host extends StationBase implements Clocked {
     this.stagedCarrier = rx !== null;
     this.rxDone = undefined;
     if (rx !== null) {
-      if (rx.first) this.rxBuf.push(rx.byte);
+      if (rx.first && rx.byte < EXTENSION) this.rxBuf.push(rx.byte);
     } else if (this.rxBuf.length > 0) {
       this.rxDone = Uint8Array.from(this.rxBuf);
     }
@@ -333,14 +346,15 @@ export class Host extends StationBase implements Clocked {
     if (cycle < this.jamUntil) {
       this.staged = { byte: JAM_BYTE, amplitude: 1, first: (cycle - this.jamStart) % this.cpb === 0 };
     } else if (this.txStart !== undefined) {
-      const wire = this.pending!.wire;
+      const { wire, symbols } = this.pending!;
       const k = cycle - this.txStart;
       if (this.half && rx !== null) {
         this.event = 'collision';
         this.staged = { byte: JAM_BYTE, amplitude: 1, first: true };
       } else {
-        this.staged = { byte: wire[Math.floor(k / this.cpb)]!, amplitude: 1, first: k % this.cpb === 0 };
-        if (k + 1 >= wire.length * this.cpb) this.event = 'done';
+        const i = Math.floor(k / this.cpb);
+        this.staged = { byte: i < wire.length ? wire[i]! : EXTENSION, amplitude: 1, first: k % this.cpb === 0 };
+        if (k + 1 >= symbols * this.cpb) this.event = 'done';
       }
     } else if (this.canStart(cycle)) {
       this.event = 'start';

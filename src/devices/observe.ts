@@ -1,6 +1,6 @@
 import type { Clocked } from '../sim/kernel.js';
 import { SimError } from '../sim/kernel.js';
-import type { Port, Symbol } from '../link/port.js';
+import { EXTENSION, type Port, type Symbol } from '../link/port.js';
 import { DEFAULT_TIMING, type LinkTiming } from '../link/timing.js';
 
 /**
@@ -228,9 +228,9 @@ export class PortTap implements Clocked {
     }
     const burst = b ?? (this.open[side] = { start: at, end: at, bytes: [], total: 0 });
     burst.end = at;
-    if (sym.first) {
+    if (sym.first && sym.byte < EXTENSION) {
       burst.total++;
-      if (burst.bytes.length < this.snapLen + 8) burst.bytes.push(sym.byte);
+      if (burst.bytes.length < this.snapLen + 8 && sym.byte < EXTENSION) burst.bytes.push(sym.byte); // carrier extension is not data
     }
   }
 
@@ -466,7 +466,8 @@ export class SignalRecorder implements Clocked {
     return this.ports.flatMap((p) => {
       const tx = p.tx;
       const rx = p.rx;
-      const data = tx !== null ? tx.byte : rx !== null ? rx.byte : 'x';
+      const shown = tx ?? rx;
+      const data = shown === null || shown.byte >= EXTENSION ? 'x' : shown.byte;
       return [tx !== null ? 1 : 0, rx !== null ? 1 : 0, tx !== null && rx !== null ? 1 : 0, data];
     });
   }

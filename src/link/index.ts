@@ -8,7 +8,7 @@ export { BROADCAST, FRAME, parseMac, asMac, formatMac, isGroup, crc32, encodeFra
 export type { Mac, VlanTag, Frame, FrameDropReason, DecodeResult } from './frame.js';
 export { CABLE, DEFAULT_TIMING, cyclesPerByte, delayCycles, amplitudeAfter } from './timing.js';
 export type { RateMbps, LinkTiming } from './timing.js';
-export { Port } from './port.js';
+export { Port, EXTENSION } from './port.js';
 export type { Symbol } from './port.js';
 export { Cable } from './cable.js';
 export type { CableOptions } from './cable.js';

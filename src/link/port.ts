@@ -7,13 +7,22 @@ import type { Clocked } from '../sim/kernel.js';
  * @category Link
  */
 export interface Symbol {
-  /** The octet. */
+  /** The octet, or {@link EXTENSION} (≥ 0x100) for a non-data carrier-extension symbol. */
   readonly byte: number;
   /** Signal amplitude at this point. */
   readonly amplitude: number;
   /** First cycle of the byte. */
   readonly first: boolean;
 }
+
+/**
+ * The carrier-extension symbol (a non-data code-group, outside the octet range): what a 1 Gb/s
+ * half-duplex transmitter sends after a frame shorter than the slot time, so that a collision is
+ * seen within the slot. Receivers drop it from the frame. Noise (1..255 XORed in) keeps it ≥ 0x100.
+ * @spec IEEE 802.3-2022 §4.2.3.4 (carrier extension), §36.2.4.14 (carrier extend code-groups)
+ * @category Link
+ */
+export const EXTENSION = 0x100;
 
 /**
  * A device's attachment to a cable: what the device drives (`tx`, published at its commit) and what

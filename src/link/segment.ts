@@ -1,6 +1,7 @@
 import type { Clocked } from '../sim/kernel.js';
 import { hashAt, type Rng } from '../sim/rng.js';
 import { CABLE } from './timing.js';
+import { EXTENSION } from './port.js';
 
 /**
  * Noise one weak stretch of cable added to a {@link Segment}: byte `i` of the segment arrived at
@@ -32,6 +33,8 @@ export interface Segment {
   readonly base: number;
   /** The bytes (preamble, SFD, frame), or null for jam: every byte is the jam byte. */
   readonly bytes: Uint8Array | null;
+  /** Carrier-extension symbols after `bytes` (1 Gb/s half duplex), each {@link EXTENSION}. @defaultValue 0 */
+  readonly ext?: number;
   /** The jam byte, when `bytes` is null. */
   readonly jam: number;
   /** Cycles per byte of the device that produced the segment. */
@@ -65,7 +68,7 @@ export function noiseByte(key: number, t: number): number {
  * @category Link
  */
 export function segmentByte(s: Segment, i: number): number {
-  let b = s.bytes === null ? s.jam : s.bytes[i]!;
+  let b = s.bytes === null ? s.jam : i < s.bytes.length ? s.bytes[i]! : EXTENSION;
   for (const n of s.noise) b ^= noiseByte(n.key, n.at + i * s.cpb);
   return b;
 }
@@ -93,7 +96,7 @@ export function throughCable(s: Segment, delay: number, factor: number, key: num
   const amplitude = s.amplitude * factor;
   const base = s.base + delay;
   const noise = amplitude < CABLE.threshold - 1e-12 ? [...s.noise, { key, at: base }] : s.noise;
-  return { base, bytes: s.bytes, jam: s.jam, cpb: s.cpb, amplitude, noise };
+  return { base, bytes: s.bytes, jam: s.jam, cpb: s.cpb, amplitude, noise, ...(s.ext === undefined ? {} : { ext: s.ext }) };
 }
 
 /**
@@ -102,7 +105,7 @@ export function throughCable(s: Segment, delay: number, factor: number, key: num
  * @category Link
  */
 export function shifted(s: Segment, delay: number, restore: boolean): Segment {
-  return { base: s.base + delay, bytes: s.bytes, jam: s.jam, cpb: s.cpb, amplitude: restore ? 1 : s.amplitude, noise: s.noise };
+  return { base: s.base + delay, bytes: s.bytes, jam: s.jam, cpb: s.cpb, amplitude: restore ? 1 : s.amplitude, noise: s.noise, ...(s.ext === undefined ? {} : { ext: s.ext }) };
 }
 
 /**
