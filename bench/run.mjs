@@ -188,3 +188,5 @@ console.log(`  read   public API ${fmt(apiRead).padStart(10)}   raw Uint32Array 
     console.log(`  ${note}`);
   }
 }
+
+await (await import('./l2.mjs')).benchL2();

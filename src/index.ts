@@ -37,12 +37,12 @@ export type {
 } from './sriov/index.js';
 export { LspciParseError, parseLspciDump, formatLspciDump, formatLspciDumps, formatPciAddress, parsePciAddress, describeFunction } from './formats/index.js';
 export type { PciAddress, DumpFunction, LspciDumpInput, LspciDumpSize, LspciParseErrorCode, PciAddressFormatOptions, DescribeFunctionOptions } from './formats/index.js';
-export { Kernel, SimError, Rng, streamSeed, hashAt } from './sim/index.js';
+export { Kernel, SimError, Rng, streamSeed, hashAt, poke, EventSchedule } from './sim/index.js';
 export type { Clocked, KernelOptions, StopReason } from './sim/index.js';
 export {
   BROADCAST, FRAME, parseMac, asMac, formatMac, isGroup, crc32, encodeFrame, decodeFrame, withPreamble,
   CABLE, DEFAULT_TIMING, cyclesPerByte, delayCycles, amplitudeAfter, Port, Cable, EXTENSION,
-  BurstPort, BurstCable, SegmentLine, noiseByte, segmentByte, byteRange, throughCable, shifted,
+  BurstPort, BurstCable, SegmentLine, makeSegment, noiseByte, segmentByte, byteRange, throughCable, shifted,
 } from './link/index.js';
 export type { Mac, VlanTag, Frame, FrameDropReason, DecodeResult, RateMbps, LinkTiming, Symbol, CableOptions, Segment, Noise } from './link/index.js';
 export { Host, IFG_BYTES, JAM_BYTES, SLOT_BYTES, GIGABIT_SLOT_BYTES, ATTEMPT_LIMIT, BACKOFF_LIMIT, JAM_BYTE, Repeater, Hub, periodicSchedule, poissonSchedule } from './devices/index.js';

@@ -70,6 +70,7 @@ const CORE: readonly Requirement[] = [
   R('SRIOV-ORACLE-01', 'sriov', 'iovsim design (driver oracle)', 'the oracle explains each write field by field with requirement and section, locates VFs and windows, and loads devices from dumps'),
   R('SIM-ORDER-01', 'sim', 'iovsim design (two-phase clocking)', 'every component evaluates before any commits, so the order of components never changes a trace'),
   R('SIM-SKIP-01', 'sim', 'iovsim design (idle skipping)', 'jumping over cycles at which no component has work gives exactly the trace of stepping every cycle'),
+  R('SIM-SCHED-01', 'sim', 'iovsim design (idle skipping at scale)', 'the next-event schedule agrees with a naive table: the earliest time, and exactly the items due at it'),
   R('SIM-DET-01', 'sim', 'iovsim design (determinism)', 'the same seed gives the same trace, and each component has its own random stream: adding one leaves the others\' draws alone'),
   R('LINK-FCS-01', 'link', 'IEEE 802.3-2022 §3.2.9', 'the FCS is the IEEE CRC-32 (check value 0xCBF43926), sent least significant byte first; any corrupted byte is detected'),
   R('LINK-FRAME-01', 'link', 'IEEE 802.3-2022 §3.2, §3.4; IEEE 802.1Q-2022 §9.6', 'frames are padded to 64 bytes, carry an optional 802.1Q tag, decode back, and runts, giants and bad FCS are classified'),

@@ -1,6 +1,9 @@
 import type { Clocked } from '../sim/kernel.js';
-import { BurstPort, byteRange, segmentByte, type Segment } from '../link/segment.js';
+import { BurstPort, byteRange, makeSegment, segmentByte, type Segment } from '../link/segment.js';
+
+const NO_NOISE: readonly never[] = [];
 import { EXTENSION } from '../link/port.js';
+import { FRAME } from '../link/frame.js';
 import { IFG_BYTES, JAM_BYTE, StationBase, type HostOptions } from './host.js';
 
 /**
@@ -64,7 +67,7 @@ export class BurstHost extends StationBase implements Clocked {
     if (this.txStart !== undefined) {
       if (this.half && rx !== null) {
         this.stagedEvent = 'collision';
-        this.stagedTx = { base: cycle, bytes: null, jam: JAM_BYTE, cpb: this.cpb, amplitude: 1, noise: [] };
+        this.stagedTx = makeSegment(cycle, null, 0, 0, JAM_BYTE, this.cpb, 1, NO_NOISE);
       } else if (cycle + 1 >= this.txStart + this.pending!.symbols * this.cpb) {
         this.stagedEvent = 'done';
       }
@@ -87,10 +90,10 @@ export class BurstHost extends StationBase implements Clocked {
     this.admitScheduled(cycle);
     switch (this.stagedEvent) {
       case 'start': {
-        const wire = this.beginAttempt();
+        const p = this.beginAttempt();
         this.txStart = cycle;
-        const ext = this.pending!.symbols - wire.length;
-        this.stagedTx = { base: cycle, bytes: wire, jam: JAM_BYTE, cpb: this.cpb, amplitude: 1, noise: [], ...(ext > 0 ? { ext } : {}) };
+        const ext = p.symbols - FRAME.preambleSfd - p.bytes.length;
+        this.stagedTx = makeSegment(cycle, p.bytes, FRAME.preambleSfd, ext, JAM_BYTE, this.cpb, 1, NO_NOISE);
         break;
       }
       case 'collision':
@@ -115,23 +118,31 @@ export class BurstHost extends StationBase implements Clocked {
       this.rxSeg = r.seg;
       this.rxSince = cycle - 1;
       if (r.done && this.pieces.length > 0) {
-        const wire = this.assemble();
-        if (wire.length > 0) this.received(wire, cycle); // a blip shorter than a byte leaves nothing, as in symbol mode
+        const intact = this.intactFrame();
+        if (intact !== undefined) this.receivedFrame(intact, cycle);
+        else {
+          const wire = this.assemble();
+          if (wire.length > 0) this.received(wire, cycle); // a blip shorter than a byte leaves nothing, as in symbol mode
+        }
       }
     }
+  }
+
+  /** The frame of the burst just ended when it is one whole, noise-free segment with its preamble: no copy. */
+  private intactFrame(): Uint8Array | undefined {
+    const pieces = this.pieces;
+    if (pieces.length !== 1) return undefined;
+    const { seg, from, to } = pieces[0]!;
+    if (seg.bytes === null || seg.noise.length !== 0 || seg.pre !== FRAME.preambleSfd) return undefined;
+    const [a, b] = byteRange(seg, from, to);
+    if (a !== 0 || b !== FRAME.preambleSfd + seg.bytes.length + seg.ext) return undefined;
+    pieces.length = 0;
+    return seg.bytes;
   }
 
   /** The bytes of the burst just ended, from its pieces. */
   private assemble(): Uint8Array {
     const pieces = this.pieces;
-    if (pieces.length === 1) {
-      const { seg, from, to } = pieces[0]!;
-      const [a, b] = byteRange(seg, from, to);
-      if (seg.bytes !== null && seg.noise.length === 0 && a === 0 && b === seg.bytes.length + (seg.ext ?? 0)) {
-        pieces.length = 0;
-        return seg.bytes; // intact: no copy
-      }
-    }
     const out: number[] = [];
     for (const { seg, from, to } of pieces) {
       const [a, b] = byteRange(seg, from, to);

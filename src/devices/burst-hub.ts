@@ -1,6 +1,8 @@
 import type { Clocked } from '../sim/kernel.js';
 import { SimError } from '../sim/kernel.js';
-import { BurstPort, byteStarts, shifted, type Segment } from '../link/segment.js';
+import { BurstPort, byteStarts, makeSegment, shifted, type Segment } from '../link/segment.js';
+
+const NO_NOISE: readonly never[] = [];
 import { DEFAULT_TIMING, cyclesPerByte } from '../link/timing.js';
 import { JAM_BYTE } from './host.js';
 import type { HubOptions } from './hub.js';
@@ -79,7 +81,7 @@ export class BurstHub implements Clocked {
     }
     if (!this.changed) return;
     if (count >= 2) {
-      this.stagedJam = this.jam ?? { base: cycle, bytes: null, jam: JAM_BYTE, cpb: this.cpb, amplitude: 1, noise: [] };
+      this.stagedJam = this.jam ?? makeSegment(cycle, null, 0, 0, JAM_BYTE, this.cpb, 1, NO_NOISE);
       this.staged.fill(this.stagedJam);
     } else {
       this.stagedJam = null;

@@ -48,12 +48,14 @@ export const DEFAULT_AGEING_CYCLES: number = secondsToCycles(DEFAULT_AGEING_SECO
  *   seen on another port and was left unchanged.
  * - `full`: no entry and the limit of learned entries is reached; counted in `refused`.
  * - `disabled`: learning is off because the ageing time is 0; nothing changed.
+ * @spec IEEE 802.1Q-2022 §8.7 (Learning Process), §8.8.1; net/bridge/br_fdb.c (br_fdb_update)
  * @category Layer 2
  */
 export type LearnResult = 'learned' | 'refreshed' | 'moved' | 'static-kept' | 'full' | 'disabled';
 
 /**
  * One filtering database entry as {@link Fdb.entries} and {@link Fdb.get} report it.
+ * @spec IEEE 802.1Q-2022 §8.8.1 (static filtering entries), §8.8.3 (dynamic filtering entries)
  * @category Layer 2
  */
 export interface FdbEntry {
@@ -73,6 +75,7 @@ export interface FdbEntry {
 
 /**
  * Counters of a filtering database.
+ * @spec iovsim design (nothing is lost silently); net/bridge/br_fdb.c (fdb_max_learned refusals)
  * @category Layer 2
  */
 export interface FdbCounters {
@@ -88,6 +91,7 @@ export interface FdbCounters {
 
 /**
  * Options of a {@link Fdb}.
+ * @spec IEEE 802.1Q-2022 §8.8.3 (Ageing Time); net/bridge/br_fdb.c (fdb_max_learned, static entries that roam)
  * @category Layer 2
  */
 export interface FdbOptions {
@@ -109,6 +113,7 @@ export interface FdbOptions {
 
 /**
  * Options of {@link Fdb.addStatic}.
+ * @spec IEEE 802.1Q-2022 §8.8.1; net/bridge/br_fdb.c (BR_FDB_STICKY)
  * @category Layer 2
  */
 export interface StaticEntryOptions {

@@ -12,6 +12,7 @@ import { DEFAULT_AGEING_CYCLES, Fdb, type StaticEntryOptions } from './fdb.js';
  *   other reserved addresses are forwarded only when their bit is set in `groupFwdMask`; frames to
  *   reserved addresses that are not forwarded still teach their source (in every port state but
  *   disabled); non-sticky static entries move on a station move.
+ * @spec IEEE 802.1Q-2022 §8.6; IEEE 802.1D-2004 §7.12.3; net/bridge/br_input.c (br_handle_frame)
  * @category Layer 2
  */
 export type ForwardingProfile = 'ieee' | 'linux';
@@ -36,11 +37,12 @@ export type PortState = 'disabled' | 'blocking' | 'listening' | 'learning' | 'fo
  * - `filtered-same-port`: the destination lives behind the ingress port (no hairpin).
  * - `no-egress`: no port may send the frame (a flood with every other port excluded, or a known
  *   destination behind a port that is not forwarding or not in the VLAN).
+ * @spec IEEE 802.1Q-2022 §8.6.1-§8.6.4; net/bridge/br_input.c, br_forward.c; iovsim design (every drop has a reason)
  * @category Layer 2
  */
 export type ForwardingDropReason = 'group-source' | 'zero-source' | 'reserved-address' | 'port-state' | 'vlan-ingress' | 'filtered-same-port' | 'no-egress';
 
-/** Every drop reason, in a fixed order. @category Layer 2 */
+/** Every drop reason, in a fixed order. @spec iovsim design (every drop has a reason) @category Layer 2 */
 export const FORWARDING_DROP_REASONS: readonly ForwardingDropReason[] = ['group-source', 'zero-source', 'reserved-address', 'port-state', 'vlan-ingress', 'filtered-same-port', 'no-egress'];
 
 /**
@@ -76,6 +78,7 @@ export const GROUP_FWD_RESTRICTED = 0x0007;
 
 /**
  * Options of a {@link ForwardingCore}.
+ * @spec IEEE 802.1Q-2022 §8.6, §8.8.3; net/bridge/br_netlink.c (bridge options: ageing_time, group_fwd_mask, stp_state, vlan_filtering)
  * @category Layer 2
  */
 export interface ForwardingOptions {
@@ -105,6 +108,7 @@ export interface ForwardingOptions {
 
 /**
  * Options of {@link ForwardingCore.addStatic}: those of {@link Fdb.addStatic} plus the VLAN.
+ * @spec IEEE 802.1Q-2022 §8.8.1
  * @category Layer 2
  */
 export interface StaticEntrySettings extends StaticEntryOptions {
@@ -114,6 +118,7 @@ export interface StaticEntrySettings extends StaticEntryOptions {
 
 /**
  * Configuration of one port, as {@link ForwardingCore.port} reports it.
+ * @spec IEEE 802.1Q-2022 §8.6.2 (PVID, member set), §8.6.4 (untagged set); net/bridge/br_private.h (BR_LEARNING, BR_FLOOD, BR_MCAST_FLOOD, BR_BCAST_FLOOD, BR_HAIRPIN_MODE)
  * @category Layer 2
  */
 export interface PortConfig {
@@ -139,6 +144,7 @@ export interface PortConfig {
 
 /**
  * Changes to a port's configuration: any subset of {@link PortConfig}; VLAN sets as any iterable.
+ * @spec IEEE 802.1Q-2022 §8.6.2, §8.6.4
  * @category Layer 2
  */
 export interface PortSettings {
@@ -164,6 +170,7 @@ export interface PortSettings {
 
 /**
  * The header fields the forwarding decision reads (a link-layer `Frame` is one).
+ * @spec IEEE 802.3-2022 §3.2 (addresses); IEEE 802.1Q-2022 §9.6 (tag)
  * @category Layer 2
  */
 export interface ForwardingFrame {
@@ -180,6 +187,7 @@ export interface ForwardingFrame {
 
 /**
  * The frame goes out of `ports`.
+ * @spec IEEE 802.1Q-2022 §8.6.3, §8.6.4
  * @category Layer 2
  */
 export interface ForwardDecision {
@@ -206,6 +214,7 @@ export interface ForwardDecision {
  * The frame is for the bridge itself and reaches no port.
  * - `bpdu`: to the bridge group address while STP runs (for the STP entity).
  * - `own-address`: to one of the bridge's own addresses (for the host stack).
+ * @spec IEEE 802.1D-2004 §7.12.3; net/bridge/br_input.c (br_pass_frame_up, link-local to STP)
  * @category Layer 2
  */
 export interface LocalDecision {
@@ -219,6 +228,7 @@ export interface LocalDecision {
 
 /**
  * The frame is dropped.
+ * @spec IEEE 802.1Q-2022 §8.6
  * @category Layer 2
  */
 export interface DropDecision {
@@ -230,6 +240,7 @@ export interface DropDecision {
 
 /**
  * The outcome of {@link ForwardingCore.decide}.
+ * @spec IEEE 802.1Q-2022 §8.6
  * @category Layer 2
  */
 export type ForwardingDecision = ForwardDecision | LocalDecision | DropDecision;
@@ -237,6 +248,7 @@ export type ForwardingDecision = ForwardDecision | LocalDecision | DropDecision;
 /**
  * Counters of the forwarding decision. Every decision increments exactly one of `forwarded`,
  * `flooded`, `local`, `dropped`.
+ * @spec iovsim design (every frame is delivered or counted as dropped with a reason)
  * @category Layer 2
  */
 export interface ForwardingCounters {

@@ -1,7 +1,7 @@
 import type { Clocked } from '../sim/kernel.js';
-import { SimError } from '../sim/kernel.js';
+import { SimError, poke } from '../sim/kernel.js';
 import type { Rng } from '../sim/rng.js';
-import { BROADCAST, decodeFrame, encodeFrame, isGroup, withPreamble, type DecodeResult, type Frame, type FrameDropReason, type Mac } from '../link/frame.js';
+import { BROADCAST, FRAME, decodeFrame, encodeFrame, isGroup, withPreamble, type DecodeResult, type Frame, type FrameDropReason, type Mac } from '../link/frame.js';
 import { EXTENSION, Port, type Symbol } from '../link/port.js';
 import { DEFAULT_TIMING, cyclesPerByte, type LinkTiming, type RateMbps } from '../link/timing.js';
 
@@ -80,21 +80,11 @@ export interface HostOptions {
 
 type Event = 'none' | 'start' | 'collision' | 'done';
 
-/** What a carrier burst holds: the frame after preamble and SFD, decoded, and where it starts. */
-interface Parsed {
-  readonly start: number;
-  readonly result: DecodeResult | 'no-sfd';
-}
-
-/** Decoded bursts, by their (never mutated) byte arrays. */
-const DECODED = new WeakMap<Uint8Array, Parsed>();
-
-function parseWire(wire: Uint8Array): Parsed {
-  let i = 0;
-  while (i < wire.length && wire[i] === 0x55) i++;
-  if (i === 0 || i >= wire.length || wire[i] !== 0xd5) return { start: 0, result: 'no-sfd' };
-  return { start: i + 1, result: decodeFrame(wire.subarray(i + 1)) };
-}
+/**
+ * Decoded frames, by their (never mutated) byte arrays: in burst mode an intact frame reaches every
+ * receiver, through hubs and switches, as the same array, so its FCS is checked once.
+ */
+const DECODED = new WeakMap<Uint8Array, DecodeResult>();
 
 /**
  * What symbol-mode and burst-mode hosts share: the transmit queue and schedule, the counters, the
@@ -120,7 +110,7 @@ export abstract class StationBase {
   private readonly scheduled: { cycle: number; bytes: Uint8Array }[] = [];
   private schedHead = 0;
   /** The frame being sent or retried: its bytes, preamble + frame, symbols on the wire (with carrier extension), collision count. */
-  protected pending: { bytes: Uint8Array; wire: Uint8Array; symbols: number; attempts: number } | undefined;
+  protected pending: { bytes: Uint8Array; symbols: number; attempts: number } | undefined;
   /** Slot time in bytes: 64, or 512 at 1 Gb/s half duplex. */
   protected readonly slot: number;
   /** Carrier extension in use (1 Gb/s half duplex). */
@@ -129,10 +119,10 @@ export abstract class StationBase {
   protected holdUntil = 0;
   /** End (exclusive) of the jam after a collision. */
   protected jamUntil = -1;
-  /** Set when user code offers a frame, so the kernel asks for the next event again. */
+  /** Set while a kernel has yet to ask for the next event again after a frame was offered (see `poke`). */
   poked = false;
-  /** A component containing this MAC (a switch), poked along with it. @internal */
-  pokeAlso: { poked?: boolean } | undefined;
+  /** A component containing this MAC (a switch): told instead of the kernels when a frame is offered. @internal */
+  parent: { childPoked(m: StationBase): void } | undefined;
 
   /** @throws {SimError} For a bad rate or queue limit, or half duplex without a random stream. */
   constructor(readonly name: string, protected readonly options: HostOptions) {
@@ -145,6 +135,13 @@ export abstract class StationBase {
     this.queueLimit = options.queueLimit ?? 100;
     if (!Number.isInteger(this.queueLimit) || this.queueLimit < 0) throw new SimError('sim.bad-option', `${name}: queue limit ${this.queueLimit}`);
   }
+
+  /** Reads the port and stages the next state (the two-phase contract of {@link Clocked}). */
+  abstract evaluate(cycle: number): void;
+  /** Publishes the staged state. */
+  abstract commit(cycle: number): void;
+  /** Earliest cycle ≥ `from` with work to do, or `Infinity`. */
+  abstract nextEvent(from: number): number;
 
   /** Frames waiting in the transmit queue (not counting one being sent or retried). */
   get queued(): number {
@@ -165,8 +162,8 @@ export abstract class StationBase {
    * as {@link StationBase.send}. The bytes are sent as they are, FCS included.
    */
   sendBytes(bytes: Uint8Array): boolean {
-    this.poked = true;
-    if (this.pokeAlso !== undefined) this.pokeAlso.poked = true;
+    if (this.parent !== undefined) this.parent.childPoked(this);
+    else poke(this);
     if (this.queue.length >= this.queueLimit) {
       this.counters.drops['queue-full']++;
       return false;
@@ -177,8 +174,8 @@ export abstract class StationBase {
 
   /** Offers a frame at a future cycle (a traffic generator's schedule). @throws {RangeError} As {@link Host.send}. */
   sendAt(cycle: number, frame: Frame): void {
-    this.poked = true;
-    if (this.pokeAlso !== undefined) this.pokeAlso.poked = true;
+    if (this.parent !== undefined) this.parent.childPoked(this);
+    else poke(this);
     const entry = { cycle, bytes: encodeFrame(frame) };
     const q = this.scheduled;
     if (q.length === this.schedHead || q[q.length - 1]!.cycle <= cycle) {
@@ -213,14 +210,13 @@ export abstract class StationBase {
     }
   }
 
-  /** Takes the next frame from the queue unless one is being retried; returns its wire bytes. */
-  protected beginAttempt(): Uint8Array {
+  /** Takes the next frame from the queue unless one is being retried; returns it (its symbols: preamble, SFD, frame, extension). */
+  protected beginAttempt(): { readonly bytes: Uint8Array; readonly symbols: number } {
     if (this.pending === undefined) {
       const bytes = this.queue.shift()!;
-      const wire = withPreamble(bytes);
-      this.pending = { bytes, wire, symbols: wire.length + (this.extend ? Math.max(0, this.slot - bytes.length) : 0), attempts: 0 };
+      this.pending = { bytes, symbols: FRAME.preambleSfd + bytes.length + (this.extend ? Math.max(0, this.slot - bytes.length) : 0), attempts: 0 };
     }
-    return this.pending.wire;
+    return this.pending;
   }
 
   /** Collision bookkeeping at `cycle` for a transmission that started at `txStart`: jam, count, back off or give up. */
@@ -252,15 +248,21 @@ export abstract class StationBase {
 
   /** A carrier burst ended at `cycle`: strip preamble and SFD, check the frame, filter, deliver or count. */
   protected received(wire: Uint8Array, cycle: number): void {
-    let d = DECODED.get(wire);
-    if (d === undefined) {
-      d = parseWire(wire);
-      DECODED.set(wire, d); // burst mode hands every receiver of an intact frame the same bytes
-    }
-    const r = d.result;
-    if (r === 'no-sfd') {
+    let i = 0;
+    while (i < wire.length && wire[i] === 0x55) i++;
+    if (i === 0 || i >= wire.length || wire[i] !== 0xd5) {
       this.counters.drops['no-sfd']++;
       return;
+    }
+    this.receivedFrame(wire.subarray(i + 1), cycle);
+  }
+
+  /** A frame (after preamble and SFD) arrived at `cycle`: check it, filter, deliver or count. */
+  protected receivedFrame(bytes: Uint8Array, cycle: number): void {
+    let r = DECODED.get(bytes);
+    if (r === undefined) {
+      r = decodeFrame(bytes);
+      DECODED.set(bytes, r);
     }
     if (!r.ok) {
       this.counters.drops[r.reason]++;
@@ -273,8 +275,8 @@ export abstract class StationBase {
       return;
     }
     this.counters.rxFrames++;
-    this.counters.rxBytes += wire.length - d.start;
-    this.options.onReceive?.(r.frame, cycle, wire.subarray(d.start));
+    this.counters.rxBytes += bytes.length;
+    this.options.onReceive?.(r.frame, cycle, bytes);
   }
 }
 
@@ -309,6 +311,8 @@ export class Host extends StationBase implements Clocked {
   private event: Event = 'none';
   private readonly rxBuf: number[] = [];
   private rxDone: Uint8Array | undefined;
+  /** Preamble, SFD and frame of the transmission in progress. */
+  private wire: Uint8Array | undefined;
 
   /** @throws {SimError} For a bad rate or queue limit, or half duplex without a random stream. */
   constructor(name: string, options: HostOptions) {
@@ -346,7 +350,8 @@ export class Host extends StationBase implements Clocked {
     if (cycle < this.jamUntil) {
       this.staged = { byte: JAM_BYTE, amplitude: 1, first: (cycle - this.jamStart) % this.cpb === 0 };
     } else if (this.txStart !== undefined) {
-      const { wire, symbols } = this.pending!;
+      const { symbols } = this.pending!;
+      const wire = this.wire!;
       const k = cycle - this.txStart;
       if (this.half && rx !== null) {
         this.event = 'collision';
@@ -368,7 +373,7 @@ export class Host extends StationBase implements Clocked {
     if (this.stagedCarrier) this.lastCarrier = cycle; // as read in evaluate: the port may have changed since
     switch (this.event) {
       case 'start':
-        this.beginAttempt();
+        this.wire = withPreamble(this.beginAttempt().bytes);
         this.txStart = cycle;
         break;
       case 'collision':

@@ -1,11 +1,12 @@
 import type { Clocked } from '../sim/kernel.js';
-import { SimError } from '../sim/kernel.js';
+import { SimError, poke } from '../sim/kernel.js';
+import { EventSchedule } from '../sim/schedule.js';
 import type { Rng } from '../sim/rng.js';
 import { asMac, encodeFrame, type Frame, type Mac, type VlanTag } from '../link/frame.js';
 import type { RateMbps, LinkTiming } from '../link/timing.js';
 import { DEFAULT_TIMING } from '../link/timing.js';
 import { BurstHost } from './burst-host.js';
-import { Host, type HostOptions } from './host.js';
+import { Host, type HostOptions, type StationBase } from './host.js';
 import { ForwardingCore, type ForwardingOptions, type PortState } from './forwarding.js';
 import { StpBridge, type StpBridgeOptions } from './stp.js';
 
@@ -91,6 +92,15 @@ export class Switch implements Clocked {
   /** Switch counters. */
   readonly counters: SwitchCounters = { received: 0, copies: 0, queueDrops: 0, bpdusSent: 0 };
   private readonly baseAgeing: number;
+  // Sparse stepping: each port MAC's next event, asked again only when it was stepped, its port
+  // received a change, or it was given a frame; so the cost per frame does not grow with ports.
+  private readonly macIndex: Map<StationBase, number>;
+  private readonly sched: EventSchedule;
+  private readonly dirty: Int32Array;
+  private readonly isDirty: Uint8Array;
+  private dirtyCount = 0;
+  private readonly due: Int32Array;
+  private dueCount = 0;
   private readonly onForward: SwitchOptions['onForward'];
 
   /** @throws {SimError} `sim.bad-option` for a bad port count, rate or duplex list, or half duplex without `rng`; as {@link ForwardingCore} and {@link StpBridge} for their options. */
@@ -124,9 +134,16 @@ export class Switch implements Clocked {
       };
       const m = new Mac(pname, o);
       m.port.owner = this;
-      m.pokeAlso = this;
+      m.parent = this;
+      m.port.onRx = () => this.markMac(i);
       return m;
     });
+    this.macIndex = new Map(this.macs.map((m, i) => [m as StationBase, i]));
+    this.sched = new EventSchedule(n);
+    this.dirty = new Int32Array(n);
+    this.isDirty = new Uint8Array(n);
+    this.due = new Int32Array(n);
+    for (let i = 0; i < n; i++) this.markMac(i);
     if (options.stp !== undefined && options.stp !== false) {
       const so = options.stp === true ? {} : options.stp;
       this.stp = new StpBridge({ ...so, bridgeMac: options.mac, ports: n, portMacs: Array.from({ length: n }, (_, i) => portMac(i)), rates, cycleNs: timing.cycleNs });
@@ -141,14 +158,21 @@ export class Switch implements Clocked {
     return this.macs.map((m) => m.port);
   }
 
-  /** Evaluates every port MAC. */
+  /** Evaluates the port MACs with work at this cycle (the others would do nothing). */
   evaluate(cycle: number): void {
-    for (const m of this.macs) m.evaluate(cycle);
+    this.refresh(cycle);
+    this.dueCount = this.sched.peek() === cycle ? this.sched.takeDue(cycle, this.due) : 0;
+    for (let k = 0; k < this.dueCount; k++) this.macs[this.due[k]!]!.evaluate(cycle);
   }
 
-  /** Commits every port MAC (receptions are relayed as they complete), then runs STP's timers. */
+  /** Commits the MACs evaluated (receptions are relayed as they complete), then runs STP's timers. */
   commit(cycle: number): void {
-    for (const m of this.macs) m.commit(cycle);
+    for (let k = 0; k < this.dueCount; k++) {
+      const i = this.due[k]!;
+      this.macs[i]!.commit(cycle);
+      this.markMac(i);
+    }
+    this.dueCount = 0;
     const stp = this.stp;
     if (stp !== undefined && stp.nextEvent(cycle) <= cycle) {
       this.sendBpdus(cycle);
@@ -161,24 +185,41 @@ export class Switch implements Clocked {
     for (const m of this.macs) if (m.port.cable !== undefined) yield m.port.cable;
   }
 
-  /** Set when a port MAC is offered a frame (by user code, say), so the kernel asks for the next event again. */
+  /** Set while a kernel has yet to ask for the next event again after a port MAC was offered a frame (see `poke`). */
   poked = false;
 
   /** The earliest event of any port MAC or STP timer. */
   nextEvent(from: number): number {
-    let next = this.stp === undefined ? Infinity : Math.max(from, this.stp.nextEvent(from));
-    for (const m of this.macs) {
-      const e = m.nextEvent(from);
-      if (e < next) {
-        if (e <= from) return from;
-        next = e;
-      }
+    this.refresh(from);
+    const next = this.stp === undefined ? Infinity : Math.max(from, this.stp.nextEvent(from));
+    return Math.min(next, this.sched.peek());
+  }
+
+  /** A port MAC was given a frame from outside the switch's own stepping (user code). @internal */
+  childPoked(m: StationBase): void {
+    const i = this.macIndex.get(m);
+    if (i !== undefined) this.markMac(i);
+    poke(this);
+  }
+
+  private markMac(i: number): void {
+    if (this.isDirty[i] === 1) return;
+    this.isDirty[i] = 1;
+    this.dirty[this.dirtyCount++] = i;
+  }
+
+  /** Asks the MACs marked since the last time for their next event. */
+  private refresh(from: number): void {
+    while (this.dirtyCount > 0) {
+      const i = this.dirty[--this.dirtyCount]!;
+      this.isDirty[i] = 0;
+      this.sched.set(i, Math.max(this.macs[i]!.nextEvent(from), from));
     }
-    return next;
   }
 
   private sendBpdus(cycle: number): void {
     for (const { port, frame } of this.stp!.poll(cycle)) {
+      this.markMac(port);
       if (this.macs[port]!.send(frame)) this.counters.bpdusSent++;
       else this.counters.queueDrops++;
     }
@@ -189,7 +230,7 @@ export class Switch implements Clocked {
     const stp = this.stp!;
     for (let i = 0; i < this.macs.length; i++) {
       const s: PortState = stp.portState(i);
-      if (this.core.port(i).state !== s) this.core.setPortState(i, s);
+      if (this.core.portState(i) !== s) this.core.setPortState(i, s);
     }
     const ageing = stp.topologyChange ? Math.min(this.baseAgeing, stp.forwardDelayCycles) : this.baseAgeing;
     if (this.core.ageingCycles !== ageing && this.baseAgeing > 0) this.core.ageingCycles = ageing;
@@ -221,6 +262,7 @@ export class Switch implements Clocked {
       } else {
         b = tagged ??= encodeFrame(withTag(frame, { pcp: frame.vlan?.pcp ?? 0, dei: frame.vlan?.dei ?? false, vid: d.vid }));
       }
+      this.markMac(out);
       if (this.macs[out]!.sendBytes(b)) this.counters.copies++;
       else this.counters.queueDrops++;
     }

@@ -103,7 +103,10 @@ export class BurstCable implements Clocked {
     this.attenuation = amplitudeAfter(options.metres);
     const key = noiseKey(rng);
     const line = (from: BurstPort, to: BurstPort): SegmentLine =>
-      new SegmentLine(() => from.tx, (s) => (to.rx = s), this.delay, (s) => throughCable(s, this.delay, this.attenuation, key), (s, t0, t1) => {
+      new SegmentLine(() => from.tx, (s) => {
+        to.rx = s;
+        to.onRx?.();
+      }, this.delay, (s) => throughCable(s, this.delay, this.attenuation, key), (s, t0, t1) => {
         const last = s.noise[s.noise.length - 1];
         if (last !== undefined && last.key === key && last.at === s.base) this.corrupted += t1 - t0;
       });

@@ -103,7 +103,11 @@ export class Cable implements Clocked {
 
   /** Publishes the arrivals. */
   commit(): void {
-    for (const l of this.lines) l.to.rx = l.staged;
+    for (const l of this.lines) {
+      if (l.to.rx === l.staged) continue;
+      l.to.rx = l.staged;
+      l.to.onRx?.();
+    }
   }
 
   /** The devices at both ends (the kernel's wake-ups). */

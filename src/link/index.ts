@@ -12,6 +12,6 @@ export { Port, EXTENSION } from './port.js';
 export type { Symbol } from './port.js';
 export { Cable } from './cable.js';
 export type { CableOptions } from './cable.js';
-export { BurstPort, noiseByte, segmentByte, byteRange, throughCable, shifted } from './segment.js';
+export { BurstPort, makeSegment, noiseByte, segmentByte, byteRange, throughCable, shifted } from './segment.js';
 export type { Segment, Noise } from './segment.js';
 export { BurstCable, SegmentLine } from './burst-cable.js';

@@ -40,6 +40,8 @@ export class Port {
   owner: Clocked | undefined;
   /** The cable attached (set by the cable), for the kernel's wake-ups. */
   cable: Clocked | undefined;
+  /** Called by the cable when it changes `rx` (a device holding many ports uses it to step only the ports that changed). */
+  onRx: (() => void) | undefined;
 
   /** @param name - `device.portN`, for traces and errors. */
   constructor(readonly name: string) {}

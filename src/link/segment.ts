@@ -31,10 +31,16 @@ export interface Noise {
 export interface Segment {
   /** Cycle, on this wire, at which byte 0 starts. */
   readonly base: number;
-  /** The bytes (preamble, SFD, frame), or null for jam: every byte is the jam byte. */
+  /**
+   * The bytes, or null for jam (every byte is the jam byte). With `pre` > 0 the segment starts with
+   * `pre` − 1 preamble bytes (0x55) and the SFD (0xD5) before `bytes`, which then hold the frame
+   * alone, so a frame crosses hubs and switches without being copied.
+   */
   readonly bytes: Uint8Array | null;
-  /** Carrier-extension symbols after `bytes` (1 Gb/s half duplex), each {@link EXTENSION}. @defaultValue 0 */
-  readonly ext?: number;
+  /** Preamble and SFD symbols before `bytes` (8 for a frame from a host, 0 for jam). */
+  readonly pre: number;
+  /** Carrier-extension symbols after `bytes` (1 Gb/s half duplex), each {@link EXTENSION}; usually 0. */
+  readonly ext: number;
   /** The jam byte, when `bytes` is null. */
   readonly jam: number;
   /** Cycles per byte of the device that produced the segment. */
@@ -43,6 +49,18 @@ export interface Segment {
   readonly amplitude: number;
   /** Noise added by weak cables, oldest first. */
   readonly noise: readonly Noise[];
+}
+
+/**
+ * A segment, built with every field in the same order (one object shape, which keeps the hot path fast).
+ * @example
+ * ```ts
+ * const jam = makeSegment(100, null, 0, 0, 0x99, 10, 1, []);
+ * ```
+ * @category Link
+ */
+export function makeSegment(base: number, bytes: Uint8Array | null, pre: number, ext: number, jam: number, cpb: number, amplitude: number, noise: readonly Noise[]): Segment {
+  return { base, bytes, pre, ext, jam, cpb, amplitude, noise };
 }
 
 /**
@@ -63,12 +81,17 @@ export function noiseByte(key: number, t: number): number {
  * Byte `i` of a segment as a receiver decodes it (noise applied).
  * @example
  * ```ts
- * segmentByte({ base: 0, bytes: Uint8Array.of(0x55), jam: 0, cpb: 1, amplitude: 1, noise: [] }, 0); // 0x55
+ * segmentByte(makeSegment(0, Uint8Array.of(0x00), 8, 0, 0, 1, 1, []), 0); // 0x55 (preamble)
  * ```
  * @category Link
  */
 export function segmentByte(s: Segment, i: number): number {
-  let b = s.bytes === null ? s.jam : i < s.bytes.length ? s.bytes[i]! : EXTENSION;
+  let b: number;
+  if (s.bytes === null) b = s.jam;
+  else {
+    const j = i - s.pre;
+    b = j < 0 ? (j === -1 ? 0xd5 : 0x55) : j < s.bytes.length ? s.bytes[j]! : EXTENSION;
+  }
   for (const n of s.noise) b ^= noiseByte(n.key, n.at + i * s.cpb);
   return b;
 }
@@ -77,7 +100,7 @@ export function segmentByte(s: Segment, i: number): number {
  * The byte indices whose first cycle falls in `[from, to)` on the wire: `[first, end)`.
  * @example
  * ```ts
- * byteRange({ base: 10, bytes: null, jam: 0x99, cpb: 10, amplitude: 1, noise: [] }, 15, 40); // [1, 3]
+ * byteRange(makeSegment(10, null, 0, 0, 0x99, 10, 1, []), 15, 40); // [1, 3]
  * ```
  * @category Link
  */
@@ -96,7 +119,7 @@ export function throughCable(s: Segment, delay: number, factor: number, key: num
   const amplitude = s.amplitude * factor;
   const base = s.base + delay;
   const noise = amplitude < CABLE.threshold - 1e-12 ? [...s.noise, { key, at: base }] : s.noise;
-  return { base, bytes: s.bytes, jam: s.jam, cpb: s.cpb, amplitude, noise, ...(s.ext === undefined ? {} : { ext: s.ext }) };
+  return makeSegment(base, s.bytes, s.pre, s.ext, s.jam, s.cpb, amplitude, noise);
 }
 
 /**
@@ -105,7 +128,7 @@ export function throughCable(s: Segment, delay: number, factor: number, key: num
  * @category Link
  */
 export function shifted(s: Segment, delay: number, restore: boolean): Segment {
-  return { base: s.base + delay, bytes: s.bytes, jam: s.jam, cpb: s.cpb, amplitude: restore ? 1 : s.amplitude, noise: s.noise, ...(s.ext === undefined ? {} : { ext: s.ext }) };
+  return makeSegment(s.base + delay, s.bytes, s.pre, s.ext, s.jam, s.cpb, restore ? 1 : s.amplitude, s.noise);
 }
 
 /**
@@ -125,6 +148,8 @@ export class BurstPort {
   owner: Clocked | undefined;
   /** The cable attached (set by the cable), for the kernel's wake-ups. */
   cable: Clocked | undefined;
+  /** Called by the cable when it changes `rx` (a device holding many ports uses it to step only the ports that changed). */
+  onRx: (() => void) | undefined;
 
   /** @param name - `device.portN`, for traces and errors. */
   constructor(readonly name: string) {}

@@ -4,6 +4,7 @@
  *
  * @module sim
  */
-export { Kernel, SimError } from './kernel.js';
+export { Kernel, SimError, poke } from './kernel.js';
+export { EventSchedule } from './schedule.js';
 export type { Clocked, KernelOptions, StopReason } from './kernel.js';
 export { Rng, streamSeed, hashAt } from './rng.js';

@@ -1,3 +1,4 @@
+import { EventSchedule } from './schedule.js';
 import { Rng, streamSeed } from './rng.js';
 
 /**
@@ -34,11 +35,26 @@ export interface Clocked {
    * components stepped and those they wake, instead of all of them at every step.
    */
   wakes?(): Iterable<Clocked>;
-  /**
-   * Set by a component whose state changed from outside the kernel's stepping (a frame offered by
-   * user code, say), so the kernel asks its `nextEvent` again. The kernel clears it.
-   */
+  /** Set by {@link poke} until a kernel has asked the component's `nextEvent` again. */
   poked?: boolean;
+}
+
+const POKED: Clocked[] = [];
+
+/**
+ * Tells the kernels that `c`'s state changed from outside their stepping (a frame offered by user
+ * code, or by another component's callback), so its `nextEvent` must be asked again. Each component
+ * is queued at most once until a kernel takes it, so memory stays bounded.
+ * @example
+ * ```ts
+ * poke(host); // after changing host's queue by hand
+ * ```
+ * @category Sim Kernel
+ */
+export function poke(c: Clocked): void {
+  if (c.poked === true) return;
+  c.poked = true;
+  POKED.push(c);
 }
 
 /**
@@ -97,15 +113,19 @@ export class Kernel {
   private readonly skipIdle: boolean;
   private readonly parts: Clocked[] = [];
   private readonly names = new Set<string>();
-  /** Scratch: each component's next event, and the components with work at the cycle about to run. */
-  private nexts = new Float64Array(0);
+  /** Each component's next event (cached; asked again only when stepped, woken or poked). */
+  private sched = new EventSchedule(0);
   private active: Clocked[] = [];
   private activeIdx = new Int32Array(0);
   private activeCount = 0;
-  private observers = new Uint8Array(0);
   /** Per component: its `wakes` as indices, or null when it has none (then it is asked at every step). */
   private wakeLists: (Int32Array | null)[] | undefined;
-  private dirty = new Uint8Array(0);
+  private always = new Int32Array(0);
+  private observers = new Int32Array(0);
+  private dirtyStack = new Int32Array(0);
+  private dirtyCount = 0;
+  private isDirty = new Uint8Array(0);
+  private index = new Map<Clocked, number>();
 
   /** @param options - seed and idle skipping. */
   constructor(options: KernelOptions = {}) {
@@ -151,57 +171,80 @@ export class Kernel {
    */
   private collect(): number {
     const now = this.cycle;
-    const parts = this.parts;
     if (this.wakeLists === undefined) this.prepare();
-    const wl = this.wakeLists!;
-    const nexts = this.nexts;
-    const dirty = this.dirty;
-    let next = Infinity;
-    for (let i = 0; i < parts.length; i++) {
-      let n = nexts[i]!;
-      const p = parts[i]!;
-      if (dirty[i] === 1 || wl[i] === null || p.poked === true) {
-        n = Math.max(p.nextEvent(now), now);
-        nexts[i] = n;
-        dirty[i] = 0;
-        if (p.poked === true) p.poked = false;
-      }
-      if (n < next) next = n;
+    this.drainPokes();
+    const parts = this.parts;
+    const sched = this.sched;
+    const always = this.always;
+    for (let k = 0; k < always.length; k++) {
+      const i = always[k]!;
+      sched.set(i, Math.max(parts[i]!.nextEvent(now), now));
     }
-    const active = this.active;
+    const stack = this.dirtyStack;
+    const dirty = this.isDirty;
+    while (this.dirtyCount > 0) {
+      const i = stack[--this.dirtyCount]!;
+      dirty[i] = 0;
+      sched.set(i, Math.max(parts[i]!.nextEvent(now), now));
+    }
+    return sched.peek();
+  }
+
+  /** Takes the components due at `next` (and every observer) as the active set. */
+  private takeActive(next: number): void {
+    const k = this.sched.takeDue(next, this.activeIdx);
     const idx = this.activeIdx;
-    const obs = this.observers;
-    let k = 0;
-    if (next !== Infinity) {
-      for (let i = 0; i < parts.length; i++) {
-        if (nexts[i] === next || obs[i] === 1) {
-          active[k] = parts[i]!;
-          idx[k++] = i;
-        }
+    let n = k;
+    for (let j = 0; j < this.observers.length; j++) idx[n++] = this.observers[j]!;
+    for (let j = 0; j < n; j++) this.active[j] = this.parts[idx[j]!]!;
+    this.activeCount = n;
+  }
+
+  private markDirty(i: number): void {
+    if (this.isDirty[i] === 1) return;
+    this.isDirty[i] = 1;
+    this.dirtyStack[this.dirtyCount++] = i;
+  }
+
+  /** Marks this kernel's poked components to be asked again; leaves other kernels' pokes. */
+  private drainPokes(): void {
+    if (POKED.length === 0) return;
+    let keep = 0;
+    for (let j = 0; j < POKED.length; j++) {
+      const c = POKED[j]!;
+      const i = this.index.get(c);
+      if (i === undefined) POKED[keep++] = c;
+      else {
+        c.poked = false;
+        this.markDirty(i);
       }
     }
-    this.activeCount = k;
-    return next;
+    POKED.length = keep;
   }
 
   /** Resolves every component's wake list to indices and marks everything to be asked again. */
   private prepare(): void {
     const parts = this.parts;
-    const index = new Map<Clocked, number>(parts.map((p, i) => [p, i]));
+    const n = parts.length;
+    this.index = new Map<Clocked, number>(parts.map((p, i) => [p, i]));
     this.wakeLists = parts.map((p) => {
       if (typeof p.wakes !== 'function') return null;
       const out: number[] = [];
       for (const w of p.wakes()) {
-        const i = index.get(w);
+        const i = this.index.get(w);
         if (i !== undefined) out.push(i);
       }
       return Int32Array.from(out);
     });
-    this.nexts = new Float64Array(parts.length);
-    this.dirty = new Uint8Array(parts.length).fill(1);
-    this.active = new Array<Clocked>(parts.length);
-    this.activeIdx = new Int32Array(parts.length);
-    this.observers = Uint8Array.from(parts, (p) => (p.observer === true ? 1 : 0));
+    this.sched = new EventSchedule(n);
+    this.active = new Array<Clocked>(n);
+    this.activeIdx = new Int32Array(n);
+    this.observers = Int32Array.from(parts.flatMap((p, i) => (p.observer === true ? [i] : [])));
+    this.always = Int32Array.from(parts.flatMap((p, i) => (p.observer !== true && this.wakeLists![i] === null ? [i] : [])));
+    this.dirtyStack = new Int32Array(n);
+    this.isDirty = new Uint8Array(n);
+    this.dirtyCount = 0;
+    for (let i = 0; i < n; i++) this.markDirty(i);
   }
 
   /**
@@ -215,13 +258,12 @@ export class Kernel {
     for (let i = 0; i < n; i++) active[i]!.evaluate(c);
     for (let i = 0; i < n; i++) active[i]!.commit(c);
     const wl = this.wakeLists!;
-    const dirty = this.dirty;
     const idx = this.activeIdx;
     for (let a = 0; a < n; a++) {
       const i = idx[a]!;
-      dirty[i] = 1;
+      this.markDirty(i);
       const w = wl[i];
-      if (w !== null && w !== undefined) for (let j = 0; j < w.length; j++) dirty[w[j]!] = 1;
+      if (w !== null && w !== undefined) for (let j = 0; j < w.length; j++) this.markDirty(w[j]!);
     }
     this.cycle = c + 1;
     this.stepped++;
@@ -249,7 +291,7 @@ export class Kernel {
     const budget = opts.cycles ?? Infinity;
     if (budget !== Infinity && (!Number.isInteger(budget) || budget < 0)) throw new SimError('sim.bad-option', `cycles ${budget} is not a non-negative integer`);
     const end = this.cycle + budget;
-    if (this.wakeLists !== undefined) this.dirty.fill(1); // user code may have changed anything between runs
+    if (this.wakeLists !== undefined) for (let i = 0; i < this.parts.length; i++) this.markDirty(i); // user code may have changed anything between runs
     while (this.cycle < end) {
       if (this.skipIdle) {
         const next = this.collect();
@@ -262,6 +304,7 @@ export class Kernel {
           return 'cycles';
         }
         this.cycle = next;
+        this.takeActive(next);
         this.stepActive();
       } else {
         if (budget === Infinity && this.nextEvent() === Infinity) return 'idle';

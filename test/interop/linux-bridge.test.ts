@@ -11,7 +11,9 @@ import { runCli } from '../helpers/cli.js';
  * ../shared/oracles/linux-bridge, or IOVSIM_LINUX_BRIDGE_ORACLE) and through `iovsim replay`
  * in the linux profile; both must print the same line, so every frame reached the same ports.
  */
-const ORACLE = process.env['IOVSIM_LINUX_BRIDGE_ORACLE'] ?? resolve(process.cwd(), '../shared/oracles/linux-bridge/oracle.py');
+const SHARED = resolve(process.cwd(), '../shared/oracles/linux-bridge/oracle.py');
+const VENDORED = resolve(process.cwd(), 'test/oracles/linux-bridge/oracle.py');
+const ORACLE = process.env['IOVSIM_LINUX_BRIDGE_ORACLE'] ?? (existsSync(SHARED) ? SHARED : VENDORED);
 const SEQUENCES = join(dirname(ORACLE), 'sequences');
 /** Namespace prefix of this run (the oracle creates <tag>br, <tag>h0.., <tag>sync and deletes them). */
 const TAG = `ivs${process.pid}`;

@@ -1,0 +1,33 @@
+import { describe, expect } from 'vitest';
+import { test } from '@fast-check/vitest';
+import fc from 'fast-check';
+import { EventSchedule } from '../../src/sim/index.js';
+
+const op = fc.oneof(
+  fc.record({ kind: fc.constant('set' as const), i: fc.nat(15), t: fc.oneof(fc.nat(50), fc.constant(Infinity)) }),
+  fc.record({ kind: fc.constant('take' as const) }),
+);
+
+describe('event schedule', () => {
+  test.prop([fc.integer({ min: 1, max: 16 }), fc.array(op, { maxLength: 300 })])('SIM-SCHED-01: the schedule agrees with a naive table: peek is the earliest time, takeDue removes exactly the items due then', (n, ops) => {
+    const s = new EventSchedule(n);
+    const ref = new Array<number>(n).fill(Infinity);
+    const out = new Int32Array(n);
+    for (const o of ops) {
+      if (o.kind === 'set') {
+        if (o.i >= n) continue;
+        s.set(o.i, o.t);
+        ref[o.i] = o.t;
+      } else {
+        const min = Math.min(...ref);
+        expect(s.peek()).toBe(min);
+        if (min === Infinity) continue;
+        const k = s.takeDue(min, out);
+        const want = ref.flatMap((t, i) => (t === min ? [i] : []));
+        expect([...out.subarray(0, k)].sort((a, b) => a - b)).toEqual(want);
+        for (const i of want) ref[i] = Infinity;
+      }
+      for (let i = 0; i < n; i++) expect(s.get(i)).toBe(ref[i]);
+    }
+  });
+});
