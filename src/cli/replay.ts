@@ -143,8 +143,10 @@ function checkFrame(x: unknown, path: string, ports: number, problems: Problem[]
   }
   const hex = r['payload_hex'];
   if (hex !== undefined && hex !== null) {
-    if (typeof hex !== 'string' || !/^([0-9a-f]{2})*$/i.test(hex)) bad('payload_hex', 'must be a string of hex byte pairs');
-    else if (hex.length / 2 > MAX_PAYLOAD) bad('payload_hex', `${hex.length / 2} bytes exceed ${MAX_PAYLOAD} (the oracle adds a 12-byte trailer within a 1500-byte MTU)`);
+    // As Python's bytes.fromhex: hex byte pairs, white space allowed between them.
+    const bytes = typeof hex === 'string' && /^\s*([0-9a-f]{2}\s*)*$/i.test(hex) ? hex.replace(/\s/g, '').length / 2 : undefined;
+    if (bytes === undefined) bad('payload_hex', 'must be a string of hex byte pairs');
+    else if (bytes > MAX_PAYLOAD) bad('payload_hex', `${bytes} bytes exceed ${MAX_PAYLOAD} (the oracle adds a 12-byte trailer within a 1500-byte MTU)`);
   }
   const wait = r['wait_s'] ?? 0;
   if (typeof wait !== 'number' || !Number.isFinite(wait) || wait < 0) bad('wait_s', 'must be a number of seconds >= 0');
