@@ -4,7 +4,7 @@ import { BurstPort, byteRange, makeSegment, segmentByte, type Segment } from '..
 const NO_NOISE: readonly never[] = [];
 import { EXTENSION } from '../link/port.js';
 import { FRAME } from '../link/frame.js';
-import { IFG_BYTES, JAM_BYTE, StationBase, type HostOptions } from './host.js';
+import { IFG_BYTES, JAM_BYTE, StationBase, headerLength, parseHeader, type HostOptions, type RelaySource } from './host.js';
 
 /**
  * An Ethernet host in burst mode: the same MAC as {@link Host} (queue, CSMA/CD, backoff, receive
@@ -38,6 +38,15 @@ export class BurstHost extends StationBase implements Clocked {
   private stagedTx: Segment | null | undefined;
   private stagedEvent: 'none' | 'start' | 'collision' | 'done' = 'none';
   private stagedRx: { seg: Segment | null; done: boolean } | undefined;
+  /** Cut-through: the evaluate cycle at which the arriving frame's header is complete, and its length. */
+  private headerAt: number | undefined;
+  private headerLen = 0;
+  private headerFirst = 0;
+  private headerDue = false;
+  /** The arriving frame as a relay source, once its header was announced. */
+  private rxSource: RelaySource | undefined;
+  private relayStarted = false;
+  private relayEnd = false;
 
   /** @throws {SimError} For a bad rate or queue limit, or half duplex without a random stream. */
   constructor(name: string, options: HostOptions) {
@@ -53,6 +62,11 @@ export class BurstHost extends StationBase implements Clocked {
   }
 
 
+  /** Whether a frame or jam is being sent. */
+  protected get sending(): boolean {
+    return this.txStart !== undefined || this.port.tx !== null;
+  }
+
   /** Reads the port and stages the change at this cycle, if any. */
   evaluate(cycle: number): void {
     const rx = this.port.rx;
@@ -61,8 +75,21 @@ export class BurstHost extends StationBase implements Clocked {
       // The new value was committed at cycle − 1; the old one showed over [rxSince, cycle − 1).
       this.stagedRx = { seg: rx, done: rx === null };
     }
+    this.headerDue = this.headerAt === cycle && this.stagedRx === undefined;
     this.stagedTx = undefined;
     this.stagedEvent = 'none';
+    this.relayEnd = false;
+    const relay = this.relaySrc;
+    if (relay !== undefined) {
+      if (!this.relayStarted && cycle >= this.relayStart) {
+        const s = relay.seg!;
+        this.stagedTx = makeSegment(this.relayStart - relay.first * s.cpb, s.bytes, s.pre, s.ext, s.jam, s.cpb, 1, s.noise);
+      } else if (this.relayStarted && relay.done && cycle >= this.relayStart + relay.length * relay.seg!.cpb) {
+        this.stagedTx = null;
+        this.relayEnd = true;
+      }
+      return;
+    }
     if (cycle < this.jamUntil) return;
     if (this.txStart !== undefined) {
       if (this.half && rx !== null) {
@@ -79,7 +106,7 @@ export class BurstHost extends StationBase implements Clocked {
   }
 
   private canStart(cycle: number, rx: Segment | null): boolean {
-    if (!this.hasWork || cycle < this.holdUntil) return false;
+    if (!this.hasWork || cycle < this.holdUntil || this.relaySrc !== undefined) return false;
     if (!this.half) return true;
     const lastCarrier = this.stagedRx !== undefined && rx === null && this.rxSeg !== null ? cycle - 1 : rx !== null ? cycle : this.lastCarrier;
     return rx === null && cycle > lastCarrier + IFG_BYTES * this.cpb;
@@ -107,13 +134,45 @@ export class BurstHost extends StationBase implements Clocked {
       case 'none':
         break;
     }
+    if (this.relaySrc !== undefined && this.stagedTx !== undefined && this.stagedTx !== null) this.relayStarted = true;
+    if (this.relayEnd) {
+      this.relayFinished(cycle);
+      this.relayStarted = false;
+    }
     if (this.stagedTx !== undefined) this.port.tx = this.stagedTx;
+    if (this.headerDue) {
+      this.headerAt = undefined;
+      const seg = this.rxSeg!;
+      const first = this.headerFirst;
+      const src: RelaySource = { bytes: [], seg, done: false, length: 0, onDone: undefined, first };
+      this.rxSource = src;
+      this.options.onHeader!(parseHeader((i) => segmentByte(seg, first + i), this.headerLen), cycle, src);
+    }
     const r = this.stagedRx;
     if (r !== undefined) {
       const was = this.rxSeg;
+      if (this.headerAt !== undefined && cycle <= this.headerAt) this.headerAt = undefined; // the frame broke off inside its header
       if (was !== null) {
         this.pieces.push({ seg: was, from: this.rxSince, to: cycle - 1 });
         if (r.seg === null) this.lastCarrier = cycle - 1;
+        const src = this.rxSource;
+        if (src !== undefined) {
+          const [a, b] = byteRange(was, this.rxSince, cycle - 1);
+          src.done = true;
+          src.length = b - a;
+          this.rxSource = undefined;
+          src.onDone?.();
+        }
+      } else if (r.seg !== null && this.options.onHeader !== undefined) {
+        // A burst starts: when will its header be in (as the symbol-mode MAC latches it)?
+        const seg = r.seg;
+        const [a] = byteRange(seg, cycle - 1, Infinity);
+        const len = headerLength((i) => segmentByte(seg, a + i));
+        if (len > 0) {
+          this.headerAt = seg.base + (a + FRAME.preambleSfd + len - 1) * seg.cpb + 1;
+          this.headerLen = len;
+          this.headerFirst = a;
+        }
       }
       this.rxSeg = r.seg;
       this.rxSince = cycle - 1;
@@ -158,11 +217,17 @@ export class BurstHost extends StationBase implements Clocked {
   /** Edges only: the next change of the port, the end of the transmission or jam, the next allowed start, the next offer. */
   nextEvent(from: number): number {
     if (this.port.rx !== this.rxSeg) return from;
-    let next = Infinity;
-    if (from < this.jamUntil) next = this.jamUntil;
-    else if (this.txStart !== undefined) next = this.txStart + this.pending!.symbols * this.cpb - 1;
+    let next = this.headerAt ?? Infinity;
+    const relay = this.relaySrc;
+    if (relay !== undefined) {
+      if (!this.relayStarted) next = Math.min(next, this.relayStart);
+      else if (relay.done) next = Math.min(next, this.relayStart + relay.length * relay.seg!.cpb);
+      return Math.max(Math.min(next, this.nextOffer), from);
+    }
+    if (from < this.jamUntil) next = Math.min(next, this.jamUntil);
+    else if (this.txStart !== undefined) next = Math.min(next, this.txStart + this.pending!.symbols * this.cpb - 1);
     else if (this.port.tx !== null) return from;
-    else if (this.hasWork && !(this.half && this.rxSeg !== null)) next = Math.max(this.holdUntil, this.half ? Math.floor(this.lastCarrier + IFG_BYTES * this.cpb + 1) : 0);
+    else if (this.hasWork && !(this.half && this.rxSeg !== null)) next = Math.min(next, Math.max(this.holdUntil, this.half ? Math.floor(this.lastCarrier + IFG_BYTES * this.cpb + 1) : 0));
     next = Math.min(next, this.nextOffer);
     return Math.max(next, from);
   }

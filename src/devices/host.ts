@@ -1,6 +1,7 @@
 import type { Clocked } from '../sim/kernel.js';
 import { SimError, poke } from '../sim/kernel.js';
 import type { Rng } from '../sim/rng.js';
+import type { Segment } from '../link/segment.js';
 import { BROADCAST, FRAME, decodeFrame, encodeFrame, isGroup, withPreamble, type DecodeResult, type Frame, type FrameDropReason, type Mac } from '../link/frame.js';
 import { EXTENSION, Port, type Symbol } from '../link/port.js';
 import { DEFAULT_TIMING, cyclesPerByte, type LinkTiming, type RateMbps } from '../link/timing.js';
@@ -74,11 +75,70 @@ export interface HostOptions {
   readonly multicast?: readonly Mac[];
   /** Called for every accepted frame, at the cycle its last byte arrived. The frame may be shared with other receivers of the same burst: treat it as read-only. `bytes` is the frame as received, header to FCS. */
   readonly onReceive?: (frame: Frame, cycle: number, bytes: Uint8Array) => void;
+  /**
+   * Called when the header of an arriving frame is in (destination, source and VLAN tag), before
+   * the rest: a cut-through switch decides here. `source` lets another MAC of the switch relay the
+   * frame as it arrives.
+   * @internal
+   */
+  readonly onHeader?: (header: FrameHeader, cycle: number, source: RelaySource) => void;
   /** Called for every backoff draw: the collision count of the frame and the slots drawn. */
   readonly onBackoff?: (attempt: number, slots: number) => void;
 }
 
 type Event = 'none' | 'start' | 'collision' | 'done';
+
+/**
+ * The header of a frame still arriving (cut-through forwarding decides on it).
+ * @internal
+ */
+export interface FrameHeader {
+  /** Destination address. */
+  readonly dst: Mac;
+  /** Source address. */
+  readonly src: Mac;
+  /** The 802.1Q tag's VLAN ID, when tagged. */
+  readonly vlan?: { readonly vid: number };
+}
+
+/**
+ * A frame as it arrives at one MAC, which another MAC of the same switch relays (cut-through): the
+ * bytes latched so far (symbol mode) or the segment arriving (burst mode), and, once the frame has
+ * ended, how many bytes it had.
+ * @internal
+ */
+export interface RelaySource {
+  /** Bytes latched so far, preamble first (symbol mode). */
+  readonly bytes: readonly number[];
+  /** The segment arriving (burst mode). */
+  readonly seg: Segment | undefined;
+  /** Whether the frame has ended. */
+  done: boolean;
+  /** Bytes the frame had, preamble included, once done. */
+  length: number;
+  /** Index in `seg` of the first byte latched (burst mode; 0 when the segment arrived whole). */
+  readonly first: number;
+  /** Told when the frame ends (the switch wakes the relaying MACs). */
+  onDone: (() => void) | undefined;
+}
+
+/** Header bytes after preamble and SFD (18 when tagged), or 0 when the burst does not start like a frame. */
+export function headerLength(byteAt: (i: number) => number): number {
+  for (let i = 0; i < 7; i++) if (byteAt(i) !== 0x55) return 0;
+  if (byteAt(7) !== 0xd5) return 0;
+  return byteAt(8 + 12) === 0x81 && byteAt(8 + 13) === 0x00 ? 18 : 14;
+}
+
+/** The header of a frame from its bytes (preamble first). */
+export function parseHeader(byteAt: (i: number) => number, len: number): FrameHeader {
+  const mac = (at: number): Mac => {
+    let v = 0;
+    for (let i = 0; i < 6; i++) v = v * 256 + byteAt(8 + at + i);
+    return v as Mac;
+  };
+  const h = { dst: mac(0), src: mac(6) };
+  return len === 18 ? { ...h, vlan: { vid: ((byteAt(8 + 14) << 8) | byteAt(8 + 15)) & 0xfff } } : h;
+}
 
 /**
  * Decoded frames, by their (never mutated) byte arrays: in burst mode an intact frame reaches every
@@ -119,6 +179,10 @@ export abstract class StationBase {
   protected holdUntil = 0;
   /** End (exclusive) of the jam after a collision. */
   protected jamUntil = -1;
+  /** The frame being relayed (cut-through), and the cycle the relay's first symbol goes out. */
+  protected relaySrc: RelaySource | undefined;
+  /** First cycle of the relay. */
+  protected relayStart = 0;
   /** Set while a kernel has yet to ask for the next event again after a frame was offered (see `poke`). */
   poked = false;
   /** A component containing this MAC (a switch): told instead of the kernels when a frame is offered. @internal */
@@ -142,6 +206,37 @@ export abstract class StationBase {
   abstract commit(cycle: number): void;
   /** Earliest cycle ≥ `from` with work to do, or `Infinity`. */
   abstract nextEvent(from: number): number;
+
+  /** Whether a transmission (frame or jam) is in progress. */
+  protected abstract get sending(): boolean;
+
+  /**
+   * Whether this MAC could start relaying a frame (cut-through) at `cycle`: nothing being sent,
+   * relayed or queued, and the inter-frame gap over.
+   * @internal
+   */
+  canRelayAt(cycle: number): boolean {
+    return !this.sending && this.relaySrc === undefined && this.pending === undefined && this.queue.length === 0 && cycle >= this.holdUntil && cycle >= this.jamUntil;
+  }
+
+  /**
+   * Starts relaying `source` (cut-through): its first symbol goes out at `cycle` + 1, and the rest
+   * follow as they arrive.
+   * @internal
+   */
+  relayFrom(source: RelaySource, cycle: number): void {
+    this.relaySrc = source;
+    this.relayStart = cycle + 1;
+  }
+
+  /** The relay's last symbol went out at `cycle` − 1. */
+  protected relayFinished(cycle: number): void {
+    const src = this.relaySrc!;
+    this.counters.txFrames++;
+    this.counters.txBytes += Math.max(0, src.length - FRAME.preambleSfd);
+    this.relaySrc = undefined;
+    this.holdUntil = cycle + IFG_BYTES * this.cpb;
+  }
 
   /** Frames waiting in the transmit queue (not counting one being sent or retried). */
   get queued(): number {
@@ -309,10 +404,14 @@ export class Host extends StationBase implements Clocked {
   private staged: Symbol | null = null;
   private stagedCarrier = false;
   private event: Event = 'none';
-  private readonly rxBuf: number[] = [];
+  private rxBuf: number[] = [];
   private rxDone: Uint8Array | undefined;
   /** Preamble, SFD and frame of the transmission in progress. */
   private wire: Uint8Array | undefined;
+  /** The arriving frame as a relay source, once its header was announced. */
+  private rxSource: RelaySource | undefined;
+  private headerDue = false;
+  private relayEnd = false;
 
   /** @throws {SimError} For a bad rate or queue limit, or half duplex without a random stream. */
   constructor(name: string, options: HostOptions) {
@@ -328,8 +427,13 @@ export class Host extends StationBase implements Clocked {
   }
 
 
+  /** Whether a frame or jam is being sent. */
+  protected get sending(): boolean {
+    return this.txStart !== undefined;
+  }
+
   private canStart(cycle: number): boolean {
-    if (!this.hasWork) return false;
+    if (!this.hasWork || this.relaySrc !== undefined) return false;
     if (cycle < this.holdUntil) return false;
     if (!this.half) return true;
     return this.port.rx === null && cycle > this.lastCarrier + IFG_BYTES * this.cpb;
@@ -340,14 +444,30 @@ export class Host extends StationBase implements Clocked {
     const rx = this.port.rx;
     this.stagedCarrier = rx !== null;
     this.rxDone = undefined;
+    this.headerDue = false;
+    this.relayEnd = false;
     if (rx !== null) {
-      if (rx.first && rx.byte < EXTENSION) this.rxBuf.push(rx.byte);
+      if (rx.first && rx.byte < EXTENSION) {
+        const buf = this.rxBuf;
+        buf.push(rx.byte);
+        if (this.options.onHeader !== undefined && (buf.length === FRAME.preambleSfd + 14 || buf.length === FRAME.preambleSfd + 18)) {
+          const at = (i: number): number => buf[i]!;
+          this.headerDue = FRAME.preambleSfd + headerLength(at) === buf.length;
+        }
+      }
     } else if (this.rxBuf.length > 0) {
       this.rxDone = Uint8Array.from(this.rxBuf);
     }
     this.staged = null;
     this.event = 'none';
-    if (cycle < this.jamUntil) {
+    if (this.relaySrc !== undefined) {
+      const src = this.relaySrc;
+      const k = cycle - this.relayStart;
+      const i = Math.floor(k / this.cpb);
+      if (k < 0) this.staged = null;
+      else if (i < src.bytes.length && !(src.done && i >= src.length)) this.staged = { byte: src.bytes[i]!, amplitude: 1, first: k % this.cpb === 0 };
+      else if (src.done) this.relayEnd = true;
+    } else if (cycle < this.jamUntil) {
       this.staged = { byte: JAM_BYTE, amplitude: 1, first: (cycle - this.jamStart) % this.cpb === 0 };
     } else if (this.txStart !== undefined) {
       const { symbols } = this.pending!;
@@ -388,16 +508,33 @@ export class Host extends StationBase implements Clocked {
       case 'none':
         break;
     }
+    if (this.relayEnd) this.relayFinished(cycle);
     this.port.tx = this.staged;
+    if (this.headerDue) {
+      const buf = this.rxBuf;
+      const at = (i: number): number => buf[i]!;
+      const src: RelaySource = { bytes: buf, seg: undefined, done: false, length: 0, onDone: undefined, first: 0 };
+      this.rxSource = src;
+      this.options.onHeader!(parseHeader(at, buf.length - FRAME.preambleSfd), cycle, src);
+    }
     if (this.rxDone !== undefined) {
-      this.rxBuf.length = 0;
+      const src = this.rxSource;
+      if (src !== undefined) {
+        src.done = true;
+        src.length = this.rxBuf.length;
+        this.rxSource = undefined;
+        this.rxBuf = []; // the relaying MACs keep reading the old one
+        src.onDone?.();
+      } else {
+        this.rxBuf.length = 0;
+      }
       this.received(this.rxDone, cycle);
     }
   }
 
   /** Work while sending, jamming or receiving; otherwise at the next allowed start or scheduled offer. */
   nextEvent(from: number): number {
-    if (this.txStart !== undefined || from < this.jamUntil || this.port.rx !== null || this.rxBuf.length > 0 || this.port.tx !== null) return from;
+    if (this.txStart !== undefined || this.relaySrc !== undefined || from < this.jamUntil || this.port.rx !== null || this.rxBuf.length > 0 || this.port.tx !== null) return from;
     let next = Infinity;
     if (this.hasWork) {
       next = Math.max(this.holdUntil, this.half ? Math.floor(this.lastCarrier + IFG_BYTES * this.cpb + 1) : 0);

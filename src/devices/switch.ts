@@ -6,8 +6,8 @@ import { asMac, encodeFrame, type Frame, type Mac, type VlanTag } from '../link/
 import type { RateMbps, LinkTiming } from '../link/timing.js';
 import { DEFAULT_TIMING } from '../link/timing.js';
 import { BurstHost } from './burst-host.js';
-import { Host, type HostOptions, type StationBase } from './host.js';
-import { ForwardingCore, type ForwardingOptions, type PortState } from './forwarding.js';
+import { Host, type FrameHeader, type HostOptions, type RelaySource, type StationBase } from './host.js';
+import { ForwardingCore, type ForwardingDecision, type ForwardingOptions, type PortState } from './forwarding.js';
 import { StpBridge, type StpBridgeOptions } from './stp.js';
 
 /**
@@ -39,6 +39,15 @@ export interface SwitchOptions {
    * @defaultValue false
    */
   readonly stp?: boolean | Omit<StpBridgeOptions, 'bridgeMac' | 'ports' | 'portMacs' | 'cycleNs'>;
+  /**
+   * Cut-through forwarding: decide once the header (destination, source, tag) is in and relay the
+   * frame to each egress port as it arrives, where the ingress and egress ports are full duplex at
+   * the same rate, no tag changes and the egress port is idle; other copies wait for the whole
+   * frame (store-and-forward). A frame found bad at its end has then already left on the relayed
+   * ports: their receivers count it (bad FCS), as with a real cut-through switch.
+   * @defaultValue false (store-and-forward)
+   */
+  readonly cutThrough?: boolean;
   /** Called for every frame the switch relays, at the cycle its forwarding decision was taken (for traces). */
   readonly onForward?: (ingress: number, egress: readonly number[], frame: Frame, cycle: number) => void;
 }
@@ -54,6 +63,8 @@ export interface SwitchCounters {
   copies: number;
   /** Copies refused because the egress queue was full (also counted by the port as `queue-full`). */
   queueDrops: number;
+  /** Copies relayed cut-through (also counted in `copies`). */
+  cutThrough: number;
   /** BPDUs sent by STP. */
   bpdusSent: number;
 }
@@ -90,7 +101,11 @@ export class Switch implements Clocked {
   /** One MAC per port: its `port` is the attachment point, its `counters` the port counters. */
   readonly macs: readonly (Host | BurstHost)[];
   /** Switch counters. */
-  readonly counters: SwitchCounters = { received: 0, copies: 0, queueDrops: 0, bpdusSent: 0 };
+  readonly counters: SwitchCounters = { received: 0, copies: 0, queueDrops: 0, bpdusSent: 0, cutThrough: 0 };
+  private readonly rates: RateMbps[];
+  private readonly duplex: ('full' | 'half')[];
+  /** Per ingress port: the decision taken on the header (cut-through), for the frame still arriving. */
+  private readonly early: (ForwardingDecision | undefined)[];
   private readonly baseAgeing: number;
   // Sparse stepping: each port MAC's next event, asked again only when it was stepped, its port
   // received a change, or it was given a frame; so the cost per frame does not grow with ports.
@@ -117,6 +132,10 @@ export class Switch implements Clocked {
     const rates = perPort<RateMbps>(options.rate, 100, 'rate');
     const duplex = perPort<'full' | 'half'>(options.duplex, 'full', 'duplex');
     const timing = options.timing ?? DEFAULT_TIMING;
+    this.rates = rates;
+    this.duplex = duplex;
+    this.early = new Array<ForwardingDecision | undefined>(n).fill(undefined);
+    const cutThrough = options.cutThrough === true;
     const portMac = (i: number): Mac => asMac(((options.mac as number) + 1 + i) % 2 ** 48);
     this.onForward = options.onForward;
     const fwd = options.forwarding ?? {};
@@ -131,6 +150,7 @@ export class Switch implements Clocked {
         ...(options.queueLimit === undefined ? {} : { queueLimit: options.queueLimit }),
         ...(duplex[i] === 'half' ? { rng: options.rng!(pname) } : {}),
         onReceive: (frame, cycle, bytes) => this.relay(i, frame, bytes, cycle),
+        ...(cutThrough && duplex[i] === 'full' ? { onHeader: (h: FrameHeader, cycle: number, src: RelaySource) => this.header(i, h, cycle, src) } : {}),
       };
       const m = new Mac(pname, o);
       m.port.owner = this;
@@ -236,9 +256,41 @@ export class Switch implements Clocked {
     if (this.core.ageingCycles !== ageing && this.baseAgeing > 0) this.core.ageingCycles = ageing;
   }
 
+  /** Cut-through: the header of a frame arriving on `ingress` is in; decide now and start relaying where possible. */
+  private header(ingress: number, h: FrameHeader, cycle: number, source: RelaySource): void {
+    const d = this.core.decide(ingress, h, cycle);
+    const cut: number[] = [];
+    if (d.kind === 'forward') {
+      const arrivedTagged = h.vlan !== undefined;
+      const deferred: number[] = [];
+      const deferredUntagged: boolean[] = [];
+      for (let k = 0; k < d.ports.length; k++) {
+        const out = d.ports[k]!;
+        const asIs = !this.core.vlanFiltering || (d.untagged[k] === !arrivedTagged && (!arrivedTagged || h.vlan!.vid === d.vid));
+        // Relay only between full-duplex ports of one rate, with no tag to change, onto an idle port.
+        if (asIs && this.duplex[out] === 'full' && this.rates[out] === this.rates[ingress] && this.macs[out]!.canRelayAt(cycle + 1)) {
+          this.macs[out]!.relayFrom(source, cycle);
+          this.markMac(out);
+          cut.push(out);
+          this.counters.cutThrough++;
+          this.counters.copies++;
+        } else {
+          deferred.push(out);
+          deferredUntagged.push(d.untagged[k]!);
+        }
+      }
+      this.early[ingress] = { ...d, ports: deferred, untagged: deferredUntagged };
+    } else {
+      this.early[ingress] = d;
+    }
+    if (cut.length > 0) source.onDone = () => cut.forEach((p) => this.markMac(p));
+  }
+
   private relay(ingress: number, frame: Frame, bytes: Uint8Array, cycle: number): void {
     this.counters.received++;
-    const d = this.core.decide(ingress, frame, cycle);
+    const early = this.early[ingress];
+    this.early[ingress] = undefined;
+    const d = early ?? this.core.decide(ingress, frame, cycle);
     if (d.kind === 'local') {
       if (d.reason === 'bpdu' && this.stp !== undefined) {
         this.stp.receive(ingress, frame, cycle);

@@ -90,6 +90,8 @@ export interface SwitchNodeDef {
   readonly queueLimit?: number;
   /** Filtering database ageing time in seconds, ≥ 0 (0 disables learning). @defaultValue 300 */
   readonly ageing?: number;
+  /** Cut-through forwarding between full-duplex ports (see {@link SwitchOptions.cutThrough}). @defaultValue false */
+  readonly cutThrough?: boolean;
 }
 
 /**
@@ -259,7 +261,7 @@ const NODE_KEYS: Record<NodeDef['kind'], readonly string[]> = {
   host: ['kind', 'name', 'mac', 'duplex', 'queueLimit', 'promiscuous'],
   hub: ['kind', 'name', 'ports', 'regenerate'],
   repeater: ['kind', 'name', 'latency'],
-  switch: ['kind', 'name', 'ports', 'mac', 'stp', 'stpTimeScale', 'priority', 'profile', 'queueLimit', 'ageing'],
+  switch: ['kind', 'name', 'ports', 'mac', 'stp', 'stpTimeScale', 'priority', 'profile', 'queueLimit', 'ageing', 'cutThrough'],
 };
 const REQUIRED: Record<NodeDef['kind'], readonly string[]> = { host: ['name', 'mac'], hub: ['name', 'ports'], repeater: ['name'], switch: ['name', 'ports', 'mac'] };
 const LINK_KEYS = ['a', 'b', 'metres'];
@@ -354,8 +356,10 @@ function checkNode(c: Checker, v: unknown, path: string, index: number): { name:
       if (n !== undefined && !intIn(n, 1, 1024)) c.error('topology.bad-ports', join(path, 'ports'), `port count ${show(n)} is not an integer in 1..1024`);
       ports = intIn(n, 1, 1024) ? n : 0;
       mac = checkMac(c, get(v, 'mac'), join(path, 'mac'), 'a switch');
-      const b = get(v, 'stp');
-      if (b !== undefined && typeof b !== 'boolean') c.error('topology.bad-field', join(path, 'stp'), `stp ${show(b)} is not a boolean`);
+      for (const f of ['stp', 'cutThrough']) {
+        const b = get(v, f);
+        if (b !== undefined && typeof b !== 'boolean') c.error('topology.bad-field', join(path, f), `${f} ${show(b)} is not a boolean`);
+      }
       const ts = get(v, 'stpTimeScale');
       if (ts !== undefined && !(typeof ts === 'number' && Number.isFinite(ts) && ts > 0)) c.error('topology.bad-field', join(path, 'stpTimeScale'), `stpTimeScale ${show(ts)} is not a positive number`);
       const pr = get(v, 'priority');
@@ -714,7 +718,7 @@ function build<P, H extends Clocked & { port: P }, U extends Clocked & { ports: 
       case 'switch': {
         const stp = n.stp === true ? { ...(n.stpTimeScale === undefined ? {} : { timeScale: n.stpTimeScale }), ...(n.priority === undefined ? {} : { bridgePriority: n.priority }) } : false;
         const o: SwitchOptions = {
-          ports: n.ports, mac: parseMac(n.mac), mode: make.mode, rate, rng: (x) => kernel.rng(x), stp,
+          ports: n.ports, mac: parseMac(n.mac), mode: make.mode, rate, rng: (x) => kernel.rng(x), stp, cutThrough: n.cutThrough === true,
           duplex: Array.from({ length: n.ports }, (_, i) => (checked.onHub.has(`${n.name}.${i}`) ? 'half' : 'full')),
           ...(n.queueLimit === undefined ? {} : { queueLimit: n.queueLimit }),
           forwarding: { ...(n.profile === undefined ? {} : { profile: n.profile }), ...(n.ageing === undefined ? {} : { ageingCycles: secondsToCycles(n.ageing, DEFAULT_TIMING.cycleNs) }) },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Kernel } from '../../../src/sim/index.js';
-import { BROADCAST, BurstCable, Cable, asMac, type Frame, type Mac } from '../../../src/link/index.js';
+import { BROADCAST, BurstCable, Cable, asMac, encodeFrame, type Frame, type Mac } from '../../../src/link/index.js';
 import { Bridge, BurstHost, BurstHub, Host, Hub, Switch } from '../../../src/devices/index.js';
 
 const mac = (i: number): Mac => asMac(0x0200_0000_0000 + i);
@@ -80,4 +80,39 @@ describe('bridge and switch', () => {
     expect(out.drops['queue-full'] + out.txFrames - 0).toBe(40); // the learning broadcast went the other way
     expect(hosts[2]!.counters.rxFrames).toBe(out.txFrames);
   });
+
+  for (const mode of ['symbol', 'burst'] as const) {
+    it(`SW-CUT-01: cut-through relays a frame once its header is in, so it arrives a frame time earlier than store-and-forward, and a bad frame already relayed is counted bad downstream (${mode} mode)`, () => {
+      const run = (cutThrough: boolean, badFcs: boolean) => {
+        const k = new Kernel({ seed: 1 });
+        const [H, C] = mode === 'burst' ? ([BurstHost, BurstCable] as const) : ([Host, Cable] as const);
+        const at: number[] = [];
+        const a = k.add(new H('a', { mac: mac(0) }));
+        const b = k.add(new H('b', { mac: mac(1), onReceive: (_f, cycle) => at.push(cycle) }));
+        const sw = k.add(new Switch('sw', { ports: 2, mac: mac(0xff00), mode, cutThrough }));
+        const cable = C as unknown as new (...x: unknown[]) => Cable;
+        k.add(new cable('c0', a.port, sw.ports[0], { metres: 10 }, k.rng('c0')));
+        k.add(new cable('c1', b.port, sw.ports[1], { metres: 10 }, k.rng('c1')));
+        const bytes = encodeFrame({ dst: mac(1), src: mac(0), type: 0x88b5, payload: new Uint8Array(500) });
+        if (badFcs) bytes[bytes.length - 1]! ^= 0xff;
+        a.sendBytes(bytes);
+        k.run();
+        return { at, b: b.counters, sw };
+      };
+      const sf = run(false, false);
+      const ct = run(true, false);
+      expect(sf.at).toHaveLength(1);
+      expect(ct.at).toHaveLength(1);
+      expect(ct.sw.counters.cutThrough).toBe(1);
+      // Cut-through decides when the header's last byte is latched (its first cycle); store-and-forward
+      // when carrier drops, a whole byte time after the last byte starts: (518 − 14) + 1 byte times later.
+      expect(sf.at[0]! - ct.at[0]!).toBe((518 - 14 + 1) * 10);
+      const badSf = run(false, true);
+      const badCt = run(true, true);
+      expect(badSf.b.drops['bad-fcs'], 'store-and-forward drops the bad frame at the switch').toBe(0);
+      expect(badSf.sw.macs[0]!.counters.drops['bad-fcs']).toBe(1);
+      expect(badCt.b.drops['bad-fcs'], 'cut-through had already relayed it: the receiver counts it').toBe(1);
+      expect(badCt.at).toHaveLength(0);
+    });
+  }
 });
