@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { match, P } from 'ts-pattern';
-import { PortTap, SignalRecorder, buildTopology, periodicSchedule, poissonSchedule, topologyToDot, validateTopology, type TopologyDef } from '../devices/index.js';
+import { PortTap, SignalRecorder, buildBurstTopology, buildTopology, periodicSchedule, poissonSchedule, topologyToDot, validateTopology, type Topology, type TopologyDef } from '../devices/index.js';
 import { formatPcap, formatVcd } from '../formats/index.js';
 import { BROADCAST, type Mac } from '../link/index.js';
 import { EXIT, UsageError, readInput, type CliIo } from './io.js';
@@ -10,9 +10,11 @@ import { EXIT, UsageError, readInput, type CliIo } from './io.js';
 /** Help text of `iovsim sim`. */
 export const SIM_HELP = `Usage: iovsim sim <scenario.json> [--out DIR] [--cycles N]
 
-Runs a layer-1 scenario described as data and writes its results into DIR (default: ./sim-out):
-counters.json (per host), <host>.pcap (what each host's port saw; tcpdump -r), waves.vcd (tx_en,
-carrier, collision, data per hub port; gtkwave), topology.dot (Graphviz).
+Runs a scenario described as data (hosts, hubs, repeaters, switches) and writes its results into
+DIR (default: ./sim-out): counters.json (per host, hub and switch), <host>.pcap (what each host's
+port saw; tcpdump -r), waves.vcd (tx_en, carrier, collision, data per hub port; gtkwave),
+topology.dot (Graphviz). With "mode": "burst" frames move as whole bursts (the fast path, same
+frame-level results); pcap and VCD need symbol mode and are then not written.
 
 Scenario (JSON):
   {
@@ -22,7 +24,8 @@ Scenario (JSON):
       { "from": "h1", "to": "h0", "periodic": { "start": 0, "interval": 2000, "count": 10 } },
       { "from": "h2", "to": "broadcast", "poisson": { "start": 0, "meanInterval": 5000, "count": 20 } }
     ],
-    "payloadBytes": 46                                                   optional, 46..1500
+    "payloadBytes": 46,                                                  optional, 46..1500
+    "mode": "symbol"                                                     optional, "symbol" or "burst"
   }
 
 Options:
@@ -105,13 +108,15 @@ export function simCommand(args: readonly string[], io: CliIo, isTty = process.s
   if (issues.length === 0) issues.push(...checkTraffic(scenario['traffic'] ?? [], hostNames));
   const payloadBytes = scenario['payloadBytes'] ?? 46;
   if (typeof payloadBytes !== 'number' || !Number.isInteger(payloadBytes) || payloadBytes < 46 || payloadBytes > 1500) issues.push({ path: 'payloadBytes', message: 'must be an integer 46..1500' });
-  const extra = Object.keys(scenario).filter((k) => !['topology', 'traffic', 'payloadBytes'].includes(k));
+  const mode = scenario['mode'] ?? 'symbol';
+  if (mode !== 'symbol' && mode !== 'burst') issues.push({ path: 'mode', message: 'must be "symbol" or "burst"' });
+  const extra = Object.keys(scenario).filter((k) => !['topology', 'traffic', 'payloadBytes', 'mode'].includes(k));
   for (const k of extra) issues.push({ path: k, message: 'is not a scenario field' });
   if (issues.length > 0) {
     for (const i of issues) io.err(`iovsim sim: ${file}: ${i.path}: ${i.message}\n`);
     return EXIT.unusable;
   }
-  const net = buildTopology(def);
+  const net = mode === 'burst' ? buildBurstTopology(def) : buildTopology(def);
   const k = net.kernel;
   const macOf = new Map<string, Mac>([...net.hosts].map(([n, h]) => [n, h.mac]));
   for (const [i, t] of ((scenario['traffic'] ?? []) as Traffic[]).entries()) {
@@ -120,8 +125,9 @@ export function simCommand(args: readonly string[], io: CliIo, isTty = process.s
     const when = t.at !== undefined ? [t.at] : t.periodic !== undefined ? periodicSchedule(t.periodic) : poissonSchedule(k.rng(`traffic${i}`), t.poisson!);
     when.forEach((c, n) => host.sendAt(c, { dst, src: host.mac, type: 0x88b5, payload: new Uint8Array(payloadBytes as number).fill((i * 31 + n) & 0xff) }));
   }
-  const taps = [...net.hosts.values()].map((h) => k.add(new PortTap(`tap.${h.name}`, h.port, { direction: 'both' })));
-  const hubPorts = [...net.hubs.values()].flatMap((h) => h.ports);
+  const symbolNet = mode === 'symbol' ? (net as Topology) : undefined;
+  const taps = symbolNet === undefined ? [] : [...symbolNet.hosts.values()].map((h) => k.add(new PortTap(`tap.${h.name}`, h.port, { direction: 'both' })));
+  const hubPorts = symbolNet === undefined ? [] : [...symbolNet.hubs.values()].flatMap((h) => h.ports);
   const recorder = hubPorts.length > 0 ? k.add(new SignalRecorder('waves', { ports: hubPorts })) : undefined;
   const chunk = 1_000_000;
   for (;;) {
@@ -136,7 +142,12 @@ export function simCommand(args: readonly string[], io: CliIo, isTty = process.s
   mkdirSync(dir, { recursive: true });
   const counters = Object.fromEntries([...net.hosts].map(([n, h]) => [n, h.counters]));
   const hubs = Object.fromEntries([...net.hubs].map(([n, h]) => [n, { collisions: h.collisions, collisionCycles: h.collisionCycles }]));
-  writeFileSync(join(dir, 'counters.json'), `${JSON.stringify({ cycles: k.cycle, stepped: k.stepped, hosts: counters, hubs }, null, 2)}\n`);
+  const switches = Object.fromEntries([...net.switches].map(([n, s]) => [n, {
+    ...s.counters,
+    forwarding: s.core.counters,
+    ports: s.macs.map((m, i) => ({ ...m.counters, queued: m.queued, ...(s.stp === undefined ? {} : { stpRole: s.stp.portRole(i), stpState: s.stp.portState(i) }) })),
+  }]));
+  writeFileSync(join(dir, 'counters.json'), `${JSON.stringify({ mode, cycles: k.cycle, stepped: k.stepped, hosts: counters, hubs, switches }, null, 2)}\n`);
   taps.forEach((t) => writeFileSync(join(dir, `${t.name.slice(4)}.pcap`), formatPcap(t.packets())));
   if (recorder !== undefined) {
     const w = recorder.toVcd();

@@ -56,4 +56,38 @@ describe('iovsim sim', () => {
     expect(runCli(['sim', 'y'], { y: JSON.stringify({ topology: { nodes: 3, links: [] } }) }).err).toMatch(/topology\.nodes/);
     expect(runCli(['sim', 's.json', '--cycles', 'many'], { 's.json': '{}' }).code).toBe(2);
   });
+
+  it('CLI-SIM-01: a scenario with a switch runs in symbol and burst mode with the same counters, and the switch counters are written', () => {
+    const sw = {
+      topology: {
+        seed: 1,
+        nodes: [
+          { kind: 'switch', name: 'sw', ports: 3, mac: '02:00:00:00:ff:00', cutThrough: true },
+          ...[0, 1, 2].map((i) => ({ kind: 'host', name: `h${i}`, mac: `02:00:00:00:00:0${i}` })),
+        ],
+        links: [0, 1, 2].map((i) => ({ a: `h${i}`, b: `sw.${i}`, metres: 10 + i })),
+      },
+      traffic: [
+        { from: 'h0', to: 'h1', periodic: { start: 0, interval: 2000, count: 10 } },
+        { from: 'h1', to: 'broadcast', at: 500 },
+        { from: 'h2', to: 'h0', poisson: { start: 0, meanInterval: 3000, count: 5 } },
+      ],
+    };
+    const counters = (mode: string) => {
+      const out = mkdtempSync(join(tmpdir(), 'iovsim-sim-'));
+      const r = runCli(['sim', 's.json', '--out', out], { 's.json': JSON.stringify({ ...sw, mode }) });
+      expect(r.code, r.err).toBe(0);
+      return JSON.parse(readFileSync(join(out, 'counters.json'), 'utf8')) as { mode: string; hosts: unknown; switches: { sw: { received: number; cutThrough: number; forwarding: { forwarded: number; flooded: number } } } };
+    };
+    const sym = counters('symbol');
+    const burst = counters('burst');
+    expect(burst.mode).toBe('burst');
+    expect(burst.hosts).toEqual(sym.hosts);
+    expect(burst.switches).toEqual(sym.switches);
+    expect(sym.switches.sw.received).toBe(16);
+    expect(sym.switches.sw.cutThrough).toBeGreaterThan(0);
+    const bad = runCli(['sim', 's.json'], { 's.json': JSON.stringify({ ...sw, mode: 'fast' }) });
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('mode: must be "symbol" or "burst"');
+  });
 });
