@@ -21,7 +21,7 @@ Commands:
   lspci <x>     print a built-in profile or a dump's functions the way lspci -v… decodes them
   conform       run the requirement-keyed conformance suite against a target module or profile
   check <dump>… conformance of real devices from lspci dumps: findings by requirement ID (--json, --junit)
-  sim <json>    run a layer-1 scenario described as data: counters, pcap, VCD and DOT files
+  sim <json>    run a network described as data (hosts, hubs, repeaters, switches): counters, pcap, VCD, DOT
   replay <json> replay a frame sequence through one switch; prints the ports each frame reached (Linux-bridge oracle format)
   help [cmd]    this text, or a command's
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   buildConfigSpace, pcieCapability, pmCapability, msiCapability, ariCapability,
   DiagnosticLog, configSpaceFromImage, parseLspciDump, formatLspciDump, SriovOracle, igbProfile, asRoutingId,
-  Kernel, Host, Hub, Cable, BROADCAST, parseMac,
+  Kernel, Host, Hub, Cable, BROADCAST, parseMac, BurstHost, BurstCable, Switch,
 } from '../../src/index.js';
 
 // The README's code, statement for statement, with its comments turned into assertions, so the
@@ -72,5 +72,23 @@ describe('README examples', () => {
     hosts[0]!.send({ dst: BROADCAST, src: hosts[0]!.mac, type: 0x88b5, payload: new Uint8Array(46) });
     expect(k.run()).toBe('idle');
     expect(got.map(([i]) => i).sort()).toEqual([1, 2]);
+  });
+
+  it('Layer 2: bridge, switch, STP, VLANs', () => {
+    const k = new Kernel({ seed: 1 });
+    const sw = k.add(new Switch('sw', { ports: 3, mac: parseMac('02:00:00:00:ff:00'), mode: 'burst' }));
+    const got: string[] = [];
+    const hosts = [0, 1, 2].map((i) => k.add(new BurstHost(`h${i}`, {
+      mac: parseMac(`02:00:00:00:00:0${i}`), onReceive: (_f, at) => got.push(`h${i}@${at}`),
+    })));
+    hosts.forEach((h, i) => k.add(new BurstCable(`c${i}`, h.port, sw.ports[i]!, { metres: 10 }, k.rng(`c${i}`))));
+    hosts[0]!.send({ dst: BROADCAST, src: hosts[0]!.mac, type: 0x88b5, payload: new Uint8Array(46) });
+    k.run();
+    expect(got.map((g) => g.split('@')[0]).sort()).toEqual(['h1', 'h2']);
+    expect(sw.core.fdb.lookup(0, hosts[0]!.mac, k.cycle)).toBe(0);
+    hosts[1]!.send({ dst: hosts[0]!.mac, src: hosts[1]!.mac, type: 0x88b5, payload: new Uint8Array(46) });
+    k.run();
+    expect(sw.core.counters.forwarded).toBe(1);
+    expect(got.at(-1)!.startsWith('h0@')).toBe(true);
   });
 });
