@@ -139,7 +139,7 @@ export class BurstHost extends StationBase implements Clocked {
       this.relayFinished(cycle);
       this.relayStarted = false;
     }
-    if (this.stagedTx !== undefined) this.port.tx = this.stagedTx;
+    if (this.stagedTx !== undefined) this.port.drive(this.stagedTx, cycle);
     if (this.headerDue) {
       this.headerAt = undefined;
       const seg = this.rxSeg!;

@@ -121,7 +121,7 @@ export class BurstHub implements Clocked {
         if (prev !== null) c.bytesOut += byteStarts(prev, this.outSince[i]!, cycle);
         else c.burstsOut++;
         this.outSince[i] = cycle;
-        p.tx = out;
+        p.drive(out, cycle);
       }
     }
   }

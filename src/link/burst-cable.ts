@@ -37,6 +37,17 @@ export class SegmentLine {
     private readonly onShown: (s: Segment, from: number, to: number) => void,
   ) {}
 
+  /**
+   * The near end changed at `cycle` (called from the driving device's commit): the edge is queued
+   * at once, so the line need not be stepped the cycle after to notice it. Same result as polling.
+   */
+  push(s: Segment | null, cycle: number): void {
+    if (s === this.seen) return;
+    this.seen = s;
+    this.due.push(cycle + this.delay);
+    this.segs.push(s === null ? null : this.transform(s));
+  }
+
   /** Reads the near end; stages what reaches the far end at `cycle`. */
   evaluate(cycle: number): void {
     const s = this.read();
@@ -112,6 +123,8 @@ export class BurstCable implements Clocked {
       });
     this.lines = [line(a, b), line(b, a)];
     this.ends = [b, a];
+    a.onTx = (s, cycle) => this.lines[0].push(s, cycle);
+    b.onTx = (s, cycle) => this.lines[1].push(s, cycle);
   }
 
   /** Reads each end's transmitter and stages arrivals. */

@@ -150,9 +150,17 @@ export class BurstPort {
   cable: Clocked | undefined;
   /** Called by the cable when it changes `rx` (a device holding many ports uses it to step only the ports that changed). */
   onRx: (() => void) | undefined;
+  /** Set by the cable: told of every change of `tx` with its cycle (see {@link BurstPort.drive}). */
+  onTx: ((s: Segment | null, cycle: number) => void) | undefined;
 
   /** @param name - `device.portN`, for traces and errors. */
   constructor(readonly name: string) {}
+
+  /** Drives `s` from `cycle` on (call from the device's commit): sets `tx` and tells the cable at once. */
+  drive(s: Segment | null, cycle: number): void {
+    this.tx = s;
+    this.onTx?.(s, cycle);
+  }
 }
 
 /** The noise key of a cable: one draw from its random stream (symbol and burst cables alike). @internal */
