@@ -115,4 +115,22 @@ describe('bridge and switch', () => {
       expect(badCt.at).toHaveLength(0);
     });
   }
+
+  it('SW-FWD-01: a 1024-port switch floods a broadcast to the 1023 other hosts once each and then forwards unicast to the learned port only', () => {
+    const k = new Kernel({ seed: 1 });
+    const n = 1024;
+    const got = new Array<number>(n).fill(0);
+    const sw = k.add(new Switch('sw', { ports: n, mac: mac(0xf_0000), mode: 'burst' }));
+    const hosts = Array.from({ length: n }, (_, i) => k.add(new BurstHost(`h${i}`, { mac: mac(i), onReceive: () => got[i]!++ })));
+    hosts.forEach((h, i) => k.add(new BurstCable(`c${i}`, h.port, sw.ports[i]!, { metres: 2 }, k.rng(`c${i}`))));
+    hosts[1023]!.send(frame(1023, BROADCAST));
+    k.run();
+    expect(got.slice(0, 1023).every((g) => g === 1)).toBe(true);
+    expect(got[1023]).toBe(0);
+    hosts[0]!.send(frame(0, mac(1023)));
+    k.run();
+    expect(got[1023]).toBe(1);
+    expect(sw.core.counters.forwarded).toBe(1);
+    expect(sw.counters.copies).toBe(1023 + 1);
+  });
 });
