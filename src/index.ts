@@ -61,7 +61,7 @@ export type {
   BridgeId, ConfigBpdu, TcnBpdu, Bpdu, BpduDropReason, BpduDecodeResult, StpPortState, StpPortRole, StpBridgeOptions, StpEvent, StpTimers,
   StpOutput, StpCounters, StpPortCounters, StpPortInfo, FdbEntry, FdbCounters, FdbOptions, LearnResult, StaticEntryOptions, ForwardingProfile,
   PortState, ForwardingDropReason, ForwardingOptions, PortConfig, PortSettings, ForwardingFrame, StaticEntrySettings, ForwardDecision,
-  LocalDecision, DropDecision, ForwardingDecision, ForwardingCounters, SwitchOptions, SwitchCounters, SwitchNodeDef,
+  LocalDecision, DropDecision, ForwardingDecision, ForwardingCounters, SwitchOptions, SwitchCounters, SwitchNodeDef, LinkMode, PortOf, MacOf,
 } from './devices/index.js';
 export {
   NicError, QUEUE_BLOCK, QUEUE_INT, QUEUE_CTRL, QUEUE_DROP_REASONS, QueueBlock, queueBlockLayout, PF_CONTROL, PfControlBlock, pfControlLayout,

@@ -26,4 +26,4 @@ export type { FdbEntry, FdbCounters, FdbOptions, LearnResult, StaticEntryOptions
 export { ForwardingCore, isReservedAddress, BRIDGE_GROUP_ADDRESS, GROUP_FWD_RESTRICTED, FORWARDING_DROP_REASONS } from './forwarding.js';
 export type { ForwardingProfile, PortState, ForwardingDropReason, ForwardingOptions, PortConfig, PortSettings, ForwardingFrame, StaticEntrySettings, ForwardDecision, LocalDecision, DropDecision, ForwardingDecision, ForwardingCounters } from './forwarding.js';
 export { Switch, Bridge } from './switch.js';
-export type { SwitchOptions, SwitchCounters } from './switch.js';
+export type { SwitchOptions, SwitchCounters, LinkMode, PortOf, MacOf } from './switch.js';

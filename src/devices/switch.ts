@@ -6,21 +6,41 @@ import { asMac, encodeFrame, type Frame, type Mac, type VlanTag } from '../link/
 import type { RateMbps, LinkTiming } from '../link/timing.js';
 import { DEFAULT_TIMING } from '../link/timing.js';
 import { BurstHost } from './burst-host.js';
+import type { Port } from '../link/port.js';
+import type { BurstPort } from '../link/segment.js';
 import { Host, type FrameHeader, type HostOptions, type RelaySource, type StationBase } from './host.js';
 import { ForwardingCore, type ForwardingDecision, type ForwardingOptions, type PortState } from './forwarding.js';
 import { StpBridge, type StpBridgeOptions } from './stp.js';
 
 /**
+ * Link granularity of a switch's ports: `symbol` (a symbol per cycle) or `burst` (a segment per frame).
+ * @category Layer 2
+ */
+export type LinkMode = 'symbol' | 'burst';
+
+/**
+ * The port type of a link mode: {@link Port} in symbol mode, {@link BurstPort} in burst mode.
+ * @category Layer 2
+ */
+export type PortOf<M extends LinkMode> = M extends 'burst' ? BurstPort : Port;
+
+/**
+ * The MAC type of a link mode: {@link Host} in symbol mode, {@link BurstHost} in burst mode.
+ * @category Layer 2
+ */
+export type MacOf<M extends LinkMode> = M extends 'burst' ? BurstHost : Host;
+
+/**
  * Options of a {@link Switch}.
  * @category Layer 2
  */
-export interface SwitchOptions {
+export interface SwitchOptions<M extends LinkMode = 'symbol'> {
   /** Number of ports, 1..1024. */
   readonly ports: number;
   /** The bridge's own address; port i sends (BPDUs) from `mac + 1 + i`. */
   readonly mac: Mac;
   /** Link granularity of the ports: one symbol per cycle, or whole bursts. @defaultValue 'symbol' */
-  readonly mode?: 'symbol' | 'burst';
+  readonly mode?: M;
   /** Rate of every port, or per port, in Mb/s. @defaultValue 100 */
   readonly rate?: RateMbps | readonly RateMbps[];
   /** Duplex of every port, or per port; half duplex (CSMA/CD, for a port on a hub) needs `rng`. @defaultValue 'full' */
@@ -93,13 +113,13 @@ export interface SwitchCounters {
  * ```
  * @category Layer 2
  */
-export class Switch implements Clocked {
+export class Switch<M extends LinkMode = 'symbol'> implements Clocked {
   /** The forwarding core (filtering database, port flags and VLANs, decision counters). */
   readonly core: ForwardingCore;
   /** The spanning tree, when it runs. */
   readonly stp: StpBridge | undefined;
   /** One MAC per port: its `port` is the attachment point, its `counters` the port counters. */
-  readonly macs: readonly (Host | BurstHost)[];
+  readonly macs: readonly MacOf<M>[];
   /** Switch counters. */
   readonly counters: SwitchCounters = { received: 0, copies: 0, queueDrops: 0, bpdusSent: 0, cutThrough: 0 };
   private readonly rates: RateMbps[];
@@ -119,7 +139,7 @@ export class Switch implements Clocked {
   private readonly onForward: SwitchOptions['onForward'];
 
   /** @throws {SimError} `sim.bad-option` for a bad port count, rate or duplex list, or half duplex without `rng`; as {@link ForwardingCore} and {@link StpBridge} for their options. */
-  constructor(readonly name: string, options: SwitchOptions) {
+  constructor(readonly name: string, options: SwitchOptions<M>) {
     const n = options.ports;
     if (!Number.isInteger(n) || n < 1 || n > 1024) throw new SimError('sim.bad-option', `${name}: ${n} ports (1..1024)`);
     const perPort = <T>(v: T | readonly T[] | undefined, dflt: T, what: string): T[] => {
@@ -152,7 +172,7 @@ export class Switch implements Clocked {
         onReceive: (frame, cycle, bytes) => this.relay(i, frame, bytes, cycle),
         ...(cutThrough && duplex[i] === 'full' ? { onHeader: (h: FrameHeader, cycle: number, src: RelaySource) => this.header(i, h, cycle, src) } : {}),
       };
-      const m = new Mac(pname, o);
+      const m = new Mac(pname, o) as MacOf<M>;
       m.port.owner = this;
       m.parent = this;
       m.port.onRx = () => this.markMac(i);
@@ -174,8 +194,8 @@ export class Switch implements Clocked {
   }
 
   /** The ports, for cables (`Port` in symbol mode, `BurstPort` in burst mode). */
-  get ports(): readonly (Host | BurstHost)['port'][] {
-    return this.macs.map((m) => m.port);
+  get ports(): readonly PortOf<M>[] {
+    return this.macs.map((m) => m.port as PortOf<M>);
   }
 
   /** Evaluates the port MACs with work at this cycle (the others would do nothing). */
@@ -338,9 +358,9 @@ function withTag(f: Frame, vlan: VlanTag | undefined): Frame {
  * ```
  * @category Layer 2
  */
-export class Bridge extends Switch {
+export class Bridge<M extends LinkMode = 'symbol'> extends Switch<M> {
   /** @throws {SimError} As {@link Switch}. */
-  constructor(name: string, options: Omit<SwitchOptions, 'ports'>) {
+  constructor(name: string, options: Omit<SwitchOptions<M>, 'ports'>) {
     super(name, { ...options, ports: 2 });
   }
 }

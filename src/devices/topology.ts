@@ -12,7 +12,7 @@ import type { Rng } from '../sim/rng.js';
 import { BurstHost } from './burst-host.js';
 import { BurstHub } from './burst-hub.js';
 import { BurstRepeater } from './burst-repeater.js';
-import { Switch, type SwitchOptions } from './switch.js';
+import { Switch, type LinkMode, type SwitchOptions } from './switch.js';
 import { secondsToCycles } from './fdb.js';
 import { DEFAULT_TIMING } from '../link/timing.js';
 
@@ -202,7 +202,7 @@ export interface BurstTopology {
   /** Repeaters by name. */
   readonly repeaters: Map<string, BurstRepeater>;
   /** Switches (and bridges) by name, with burst-mode ports. */
-  readonly switches: Map<string, Switch>;
+  readonly switches: Map<string, Switch<'burst'>>;
   /** Cables, in the order of `links`. */
   readonly cables: BurstCable[];
 }
@@ -222,7 +222,7 @@ export interface Topology {
   /** Repeaters by name. */
   readonly repeaters: Map<string, Repeater>;
   /** Switches (and bridges) by name. */
-  readonly switches: Map<string, Switch>;
+  readonly switches: Map<string, Switch<'symbol'>>;
   /** Cables, in the order of `links`; cable i is named `"<a> <b>"` after links[i]. */
   readonly cables: Cable[];
 }
@@ -638,7 +638,7 @@ function splitEnd(text: string, isNode: (name: string) => boolean): { node: stri
  * @category Topology
  */
 export function buildTopology(def: TopologyDef, options: BuildTopologyOptions = {}): Topology {
-  return build<Port, Host, Hub, Repeater, Cable>(def, options, {
+  return build<'symbol', Port, Host, Hub, Repeater, Cable>(def, options, {
     host: (name, o) => new Host(name, o),
     hub: (name, o) => new Hub(name, o),
     repeater: (name, o) => new Repeater(name, o),
@@ -661,7 +661,7 @@ export function buildTopology(def: TopologyDef, options: BuildTopologyOptions = 
  * @category Topology
  */
 export function buildBurstTopology(def: TopologyDef, options: BuildTopologyOptions = {}): BurstTopology {
-  return build<BurstPort, BurstHost, BurstHub, BurstRepeater, BurstCable>(def, options, {
+  return build<'burst', BurstPort, BurstHost, BurstHub, BurstRepeater, BurstCable>(def, options, {
     host: (name, o) => new BurstHost(name, o),
     hub: (name, o) => new BurstHub(name, o),
     repeater: (name, o) => new BurstRepeater(name, o),
@@ -671,19 +671,19 @@ export function buildBurstTopology(def: TopologyDef, options: BuildTopologyOptio
 }
 
 /** How one mode makes its components. */
-interface Factory<P, H extends Clocked & { port: P }, U extends Clocked & { ports: readonly P[] }, R extends Clocked & { ports: readonly P[] }, C extends Clocked> {
+interface Factory<Mo extends LinkMode, P, H extends Clocked & { port: P }, U extends Clocked & { ports: readonly P[] }, R extends Clocked & { ports: readonly P[] }, C extends Clocked> {
   host(name: string, o: HostOptions): H;
   hub(name: string, o: HubOptions): U;
   repeater(name: string, o: { latency?: number }): R;
   cable(name: string, a: P, b: P, metres: number, rng: Rng): C;
-  mode: 'symbol' | 'burst';
+  mode: Mo;
 }
 
-function build<P, H extends Clocked & { port: P }, U extends Clocked & { ports: readonly P[] }, R extends Clocked & { ports: readonly P[] }, C extends Clocked>(
+function build<Mo extends LinkMode, P, H extends Clocked & { port: P }, U extends Clocked & { ports: readonly P[] }, R extends Clocked & { ports: readonly P[] }, C extends Clocked>(
   def: TopologyDef,
   options: BuildTopologyOptions,
-  make: Factory<P, H, U, R, C>,
-): { kernel: Kernel; hosts: Map<string, H>; hubs: Map<string, U>; repeaters: Map<string, R>; switches: Map<string, Switch>; cables: C[] } {
+  make: Factory<Mo, P, H, U, R, C>,
+): { kernel: Kernel; hosts: Map<string, H>; hubs: Map<string, U>; repeaters: Map<string, R>; switches: Map<string, Switch<Mo>>; cables: C[] } {
   const checked = check(def);
   const errors = checked.issues.filter((i) => i.severity === 'error');
   if (errors.length > 0) throw new SimError('sim.bad-topology', errors.map((i) => (i.path === '' ? i.message : `${i.path}: ${i.message}`)).join('; '));
@@ -692,7 +692,7 @@ function build<P, H extends Clocked & { port: P }, U extends Clocked & { ports: 
   const hosts = new Map<string, H>();
   const hubs = new Map<string, U>();
   const repeaters = new Map<string, R>();
-  const switches = new Map<string, Switch>();
+  const switches = new Map<string, Switch<Mo>>();
   const onReceive = options.onReceive;
   for (const n of def.nodes) {
     switch (n.kind) {
@@ -717,13 +717,13 @@ function build<P, H extends Clocked & { port: P }, U extends Clocked & { ports: 
         break;
       case 'switch': {
         const stp = n.stp === true ? { ...(n.stpTimeScale === undefined ? {} : { timeScale: n.stpTimeScale }), ...(n.priority === undefined ? {} : { bridgePriority: n.priority }) } : false;
-        const o: SwitchOptions = {
+        const o: SwitchOptions<Mo> = {
           ports: n.ports, mac: parseMac(n.mac), mode: make.mode, rate, rng: (x) => kernel.rng(x), stp, cutThrough: n.cutThrough === true,
           duplex: Array.from({ length: n.ports }, (_, i) => (checked.onHub.has(`${n.name}.${i}`) ? 'half' : 'full')),
           ...(n.queueLimit === undefined ? {} : { queueLimit: n.queueLimit }),
           forwarding: { ...(n.profile === undefined ? {} : { profile: n.profile }), ...(n.ageing === undefined ? {} : { ageingCycles: secondsToCycles(n.ageing, DEFAULT_TIMING.cycleNs) }) },
         };
-        switches.set(n.name, kernel.add(new Switch(n.name, o)));
+        switches.set(n.name, kernel.add(new Switch<Mo>(n.name, o)));
         break;
       }
     }
