@@ -136,6 +136,9 @@ export class Switch<M extends LinkMode = 'symbol'> implements Clocked {
   private dirtyCount = 0;
   private readonly due: Int32Array;
   private dueCount = 0;
+  /** The MACs committed at the last step (their cables are the ones to wake). */
+  private readonly last: Int32Array;
+  private lastCount = 0;
   private readonly onForward: SwitchOptions['onForward'];
 
   /** @throws {SimError} `sim.bad-option` for a bad port count, rate or duplex list, or half duplex without `rng`; as {@link ForwardingCore} and {@link StpBridge} for their options. */
@@ -183,6 +186,7 @@ export class Switch<M extends LinkMode = 'symbol'> implements Clocked {
     this.dirty = new Int32Array(n);
     this.isDirty = new Uint8Array(n);
     this.due = new Int32Array(n);
+    this.last = new Int32Array(n);
     for (let i = 0; i < n; i++) this.markMac(i);
     if (options.stp !== undefined && options.stp !== false) {
       const so = options.stp === true ? {} : options.stp;
@@ -211,7 +215,9 @@ export class Switch<M extends LinkMode = 'symbol'> implements Clocked {
       const i = this.due[k]!;
       this.macs[i]!.commit(cycle);
       this.markMac(i);
+      this.last[k] = i;
     }
+    this.lastCount = this.dueCount;
     this.dueCount = 0;
     const stp = this.stp;
     if (stp !== undefined && stp.nextEvent(cycle) <= cycle) {
@@ -223,6 +229,14 @@ export class Switch<M extends LinkMode = 'symbol'> implements Clocked {
   /** The cables on the ports (the kernel's wake-ups). */
   *wakes(): Iterable<Clocked> {
     for (const m of this.macs) if (m.port.cable !== undefined) yield m.port.cable;
+  }
+
+  /** Only the cables of the ports stepped at the last cycle can have been driven anew. */
+  wakesNow(wake: (c: Clocked) => void): void {
+    for (let k = 0; k < this.lastCount; k++) {
+      const cable = this.macs[this.last[k]!]!.port.cable;
+      if (cable !== undefined) wake(cable);
+    }
   }
 
   /** Set while a kernel has yet to ask for the next event again after a port MAC was offered a frame (see `poke`). */

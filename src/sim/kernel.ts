@@ -35,6 +35,11 @@ export interface Clocked {
    * components stepped and those they wake, instead of all of them at every step.
    */
   wakes?(): Iterable<Clocked>;
+  /**
+   * The components this one woke at the cycle it was just stepped, if it knows better than all of
+   * `wakes()` (a switch: only the cables of the ports it stepped). Called after its commit.
+   */
+  wakesNow?(wake: (c: Clocked) => void): void;
   /** Set by {@link poke} until a kernel has asked the component's `nextEvent` again. */
   poked?: boolean;
 }
@@ -126,6 +131,11 @@ export class Kernel {
   private dirtyCount = 0;
   private isDirty = new Uint8Array(0);
   private index = new Map<Clocked, number>();
+  private dynamic = new Uint8Array(0);
+  private readonly wakeFn = (c: Clocked): void => {
+    const j = this.index.get(c);
+    if (j !== undefined) this.markDirty(j);
+  };
 
   /** @param options - seed and idle skipping. */
   constructor(options: KernelOptions = {}) {
@@ -241,6 +251,7 @@ export class Kernel {
     this.activeIdx = new Int32Array(n);
     this.observers = Int32Array.from(parts.flatMap((p, i) => (p.observer === true ? [i] : [])));
     this.always = Int32Array.from(parts.flatMap((p, i) => (p.observer !== true && this.wakeLists![i] === null ? [i] : [])));
+    this.dynamic = Uint8Array.from(parts, (p, i) => (typeof p.wakesNow === 'function' && this.wakeLists![i] !== null ? 1 : 0));
     this.dirtyStack = new Int32Array(n);
     this.isDirty = new Uint8Array(n);
     this.dirtyCount = 0;
@@ -262,6 +273,10 @@ export class Kernel {
     for (let a = 0; a < n; a++) {
       const i = idx[a]!;
       this.markDirty(i);
+      if (this.dynamic[i] === 1) {
+        active[a]!.wakesNow!(this.wakeFn);
+        continue;
+      }
       const w = wl[i];
       if (w !== null && w !== undefined) for (let j = 0; j < w.length; j++) this.markDirty(w[j]!);
     }
