@@ -133,4 +133,24 @@ describe('bridge and switch', () => {
     expect(sw.core.counters.forwarded).toBe(1);
     expect(sw.counters.copies).toBe(1023 + 1);
   });
+
+  it('FWD-CFG-01: impossible switch options raise SimError with a stable code', () => {
+    const bad = (o: object): string => {
+      try {
+        new Switch('sw', { ports: 2, mac: mac(0xff00), ...o } as never);
+        return 'no error';
+      } catch (e) {
+        return (e as { code?: string }).code ?? String(e);
+      }
+    };
+    expect(bad({ ports: 0 })).toBe('sim.bad-option');
+    expect(bad({ ports: 1025 })).toBe('sim.bad-option');
+    expect(bad({ ports: 2.5 })).toBe('sim.bad-option');
+    expect(bad({ rate: [100] })).toBe('sim.bad-option');
+    expect(bad({ duplex: 'half' })).toBe('sim.bad-option'); // half duplex needs a random stream
+    expect(bad({ queueLimit: -1 })).toBe('sim.bad-option');
+    expect(bad({ stp: { helloTime: 30 } })).toBe('sim.bad-option');
+    expect(bad({ forwarding: { profile: 'cisco' } })).toBe('sim.bad-option');
+    expect(bad({})).toBe('no error');
+  });
 });
