@@ -7,75 +7,14 @@ import { walkCapabilities, walkExtendedCapabilities } from '../config/walk.js';
 import type { Access } from '../regs/access.js';
 import { deviceFromDump } from '../sriov/from-dump.js';
 import { vfRoutingId } from '../sriov/routing.js';
-import { REQUIREMENTS } from './requirements.js';
-import type { ConfigTarget } from './target.js';
-
-/**
- * Options of {@link runConformance}.
- * @category Conformance
- */
-export interface ConformanceOptions {
-  /** fast-check seed; a failure reproduces with the same seed and path. @defaultValue a random seed, reported */
-  readonly seed?: number;
-  /** Runs per property. @defaultValue 100 */
-  readonly numRuns?: number;
-  /** Check only these requirement IDs. @defaultValue every requirement the suite knows */
-  readonly only?: readonly string[];
-}
-
-/**
- * The outcome for one requirement.
- * @category Conformance
- */
-export interface RequirementResult {
-  /** Requirement ID. */
-  readonly id: string;
-  /** Our paraphrase of the requirement. */
-  readonly title: string;
-  /** Spec section. */
-  readonly spec: string;
-  /** `passed`, `failed`, or `not-applicable` (the target has nothing the requirement applies to). */
-  readonly status: 'passed' | 'failed' | 'not-applicable';
-  /** For failures: what went wrong, with the counterexample. */
-  readonly detail?: string;
-  /** For property failures: the seed and path that reproduce it. */
-  readonly reproduce?: {
-    /** The fast-check seed of the failing run; pass it back as {@link ConformanceOptions.seed}. */
-    readonly seed: number;
-    /**
-     * fast-check's counterexample path (e.g. `"0:1:0"`): given with the seed to fast-check's own
-     * `path` parameter, it replays the shrunk failure directly. Empty when fast-check gave none.
-     */
-    readonly path: string;
-  };
-}
-
-/**
- * What {@link runConformance} found.
- * @category Conformance
- */
-export interface ConformanceReport {
-  /** The target's name. */
-  readonly target: string;
-  /** The seed used. */
-  readonly seed: number;
-  /** One result per requirement checked. */
-  readonly results: readonly RequirementResult[];
-  /** Requirements passed. */
-  readonly passed: number;
-  /** Requirements failed. */
-  readonly failed: number;
-  /** Requirements not applicable to the target. */
-  readonly notApplicable: number;
-}
+import { runForwardingSuite } from './forwarding.js';
+import { fromCheck, reportOf, seedOf, type ConfigTarget, type ConformanceOptions, type ConformanceReport, type ForwardingTarget, type Outcome } from './target.js';
 
 /** The requirements the PCIe suite checks against a target, in catalogue order. */
 const SUITE = [
   'REG-WIDTH-01', 'REG-RO-01', 'REG-RW-01', 'REG-W1C-01', 'REG-RSVDP-01', 'REG-RSVDZ-01',
   'CFG-CAP-02', 'CFG-BAR-01', 'SRIOV-RID-01', 'SRIOV-LIFE-01', 'SRIOV-LIFE-02', 'SRIOV-VF-01',
 ] as const;
-
-type Outcome = { status: 'passed' | 'not-applicable' } | { status: 'failed'; detail: string; reproduce?: { seed: number; path: string } };
 
 /** A snapshot of one function, with the oracle our model builds from it. */
 interface Fn {
@@ -190,16 +129,6 @@ const CLASS: Record<string, readonly Access[]> = {
   'REG-RSVDP-01': ['RsvdP'],
   'REG-RSVDZ-01': ['RsvdZ'],
 };
-
-function detailOf<T>(r: fc.RunDetails<T>): string {
-  const ce = r.counterexample === null ? '' : ` counterexample ${fc.stringify(r.counterexample)}`;
-  const err = r.errorInstance instanceof Error ? r.errorInstance.message : String(r.errorInstance ?? '');
-  return `${err}${ce}`.trim();
-}
-
-function fromCheck<T>(r: fc.RunDetails<T>): Outcome {
-  return r.failed ? { status: 'failed', detail: detailOf(r), reproduce: { seed: r.seed, path: r.counterexamplePath ?? '' } } : { status: 'passed' };
-}
 
 /** Random writes through judged registers; after each, the judged bits of `classes` must match the model. */
 function accessLaw(t: ConfigTarget, fns: readonly Fn[], req: string, cfg: { seed: number; numRuns: number }): Outcome {
@@ -354,32 +283,47 @@ function sriovLaw(t: ConfigTarget, fns: readonly Fn[], req: string, cfg: { seed:
 }
 
 /**
- * Runs the requirement-keyed PCIe conformance suite against any implementation of
- * {@link ConfigTarget} and reports, per requirement, passed, failed (with the counterexample and the
- * seed and path that reproduce it) or not applicable. It never throws because a target fails; an
- * exception inside the target counts as a failure of the requirement being checked.
+ * Runs a requirement-keyed conformance suite against any implementation and reports, per
+ * requirement, passed, failed (with the counterexample and the seed and path that reproduce it) or
+ * not applicable. It never throws because a target fails; an exception inside the target counts as
+ * a failure of the requirement being checked. Two suites, chosen by the kind of target:
  *
- * @remarks The suite reads each function's configuration space, probes its BAR sizes, and builds
- * the iovsim model of it as the oracle: the access type of every bit of the header and of every
- * capability the model knows (PM, MSI, MSI-X, PCI Express, ARI, SR-IOV). Random writes then go to
- * the target and the oracle alike, and the bits of each access type must agree. Registers with
- * side effects (Initiate FLR, PowerState, SR-IOV control) and opaque capabilities are left out of
- * the random writes; SR-IOV is checked by enabling VFs and probing their Routing IDs. Works inside
- * vitest or any other runner (it uses `fc.check`, not `fc.assert`).
- * @spec PCIe Base r6.0 §7.4, §7.5, §9.3 (see each requirement)
+ * - a {@link ConfigTarget} (PCIe configuration reads and writes by Routing ID) runs the PCIe suite;
+ * - a {@link ForwardingTarget} (a learning bridge or switch: inject frames on ports, observe which
+ *   ports receive them) runs the forwarding suite (see {@link ForwardingTarget} for what it checks).
+ *
+ * @remarks PCIe suite: it reads each function's configuration space, probes its BAR sizes, and
+ * builds the iovsim model of it as the oracle: the access type of every bit of the header and of
+ * every capability the model knows (PM, MSI, MSI-X, PCI Express, ARI, SR-IOV). Random writes then
+ * go to the target and the oracle alike, and the bits of each access type must agree. Registers
+ * with side effects (Initiate FLR, PowerState, SR-IOV control) and opaque capabilities are left out
+ * of the random writes; SR-IOV is checked by enabling VFs and probing their Routing IDs.
+ *
+ * Forwarding suite: random frame sequences (learning, station moves, known and unknown unicast,
+ * broadcast, multicast, invalid sources, reserved addresses, waits and static entries where the
+ * target supports them) run on a fresh device each; the ports that received each frame are
+ * checked against the properties every learning bridge has.
+ *
+ * Works inside vitest or any other runner, or none (it uses `fc.check`, not `fc.assert`).
+ * @spec PCIe Base r6.0 §7.4, §7.5, §9.3; IEEE 802.1Q-2022 §8.6, §8.7, §8.8 (see each requirement)
  * @example
  * ```ts
- * import { runConformance, configTargetFromDevice } from 'iovsim/conformance';
+ * import { runConformance, configTargetFromDevice, forwardingTargetFromSwitch } from 'iovsim/conformance';
  * const report = runConformance(configTargetFromDevice(new SriovDevice(igbProfile(), { bus: 1 })), { seed: 42 });
  * report.failed; // 0
+ * runConformance(forwardingTargetFromSwitch({ ports: 4 }), { seed: 42 }).failed; // 0
  * ```
  * @category Conformance
  */
-export function runConformance(target: ConfigTarget, options: ConformanceOptions = {}): ConformanceReport {
-  const seed = options.seed ?? (Date.now() ^ Math.floor(Math.random() * 0x7fff_ffff)) | 0;
+export function runConformance(target: ConfigTarget | ForwardingTarget, options: ConformanceOptions = {}): ConformanceReport {
+  const seed = seedOf(options);
+  if (typeof (target as Partial<ForwardingTarget>).create === 'function') return runForwardingSuite(target as ForwardingTarget, options, seed);
+  return runPcieSuite(target as ConfigTarget, options, seed);
+}
+
+function runPcieSuite(target: ConfigTarget, options: ConformanceOptions, seed: number): ConformanceReport {
   const cfg = { seed, numRuns: options.numRuns ?? 100 };
   const wanted = SUITE.filter((id) => options.only === undefined || options.only.includes(id));
-  const results: RequirementResult[] = [];
   let fns: Fn[] = [];
   let setup: string | undefined;
   try {
@@ -390,23 +334,17 @@ export function runConformance(target: ConfigTarget, options: ConformanceOptions
   } catch (e) {
     setup = `reading the target failed: ${e instanceof Error ? e.message : String(e)}`;
   }
-  for (const id of wanted) {
-    const req = REQUIREMENTS.find((r) => r.id === id)!;
-    let out: Outcome;
-    if (setup !== undefined) out = { status: 'failed', detail: setup };
-    else {
-      try {
-        out = id === 'REG-WIDTH-01' ? widthLaw(target, fns, cfg)
-          : id in CLASS ? accessLaw(target, fns, id, cfg)
-          : id === 'CFG-CAP-02' ? chainLaw(fns)
-          : id === 'CFG-BAR-01' ? barLaw(target, fns)
-          : sriovLaw(target, fns, id, cfg);
-      } catch (e) {
-        out = { status: 'failed', detail: `the target threw: ${e instanceof Error ? e.message : String(e)}` };
-      }
+  const outcomes = wanted.map((id): [string, Outcome] => {
+    if (setup !== undefined) return [id, { status: 'failed', detail: setup }];
+    try {
+      return [id, id === 'REG-WIDTH-01' ? widthLaw(target, fns, cfg)
+        : id in CLASS ? accessLaw(target, fns, id, cfg)
+        : id === 'CFG-CAP-02' ? chainLaw(fns)
+        : id === 'CFG-BAR-01' ? barLaw(target, fns)
+        : sriovLaw(target, fns, id, cfg)];
+    } catch (e) {
+      return [id, { status: 'failed', detail: `the target threw: ${e instanceof Error ? e.message : String(e)}` }];
     }
-    results.push({ id, title: req.title, spec: req.spec, ...out });
-  }
-  const count = (s: RequirementResult['status']): number => results.filter((r) => r.status === s).length;
-  return { target: target.name, seed, results, passed: count('passed'), failed: count('failed'), notApplicable: count('not-applicable') };
+  });
+  return reportOf(target.name, seed, outcomes);
 }
