@@ -11,7 +11,12 @@ import type { CableOptions } from './cable.js';
  *
  * @remarks What `from.tx` shows at cycle t (committed) appears at `to.rx` at cycle t + delay, as in
  * symbol mode, where each symbol takes the same path. The line must be evaluated at the first
- * cycle after each change of the near end; {@link SegmentLine.pending} tells the kernel so.
+ * cycle after each change of the near end (or be told of it with {@link SegmentLine.push});
+ * {@link SegmentLine.pending} tells the kernel so.
+ * @example
+ * ```ts
+ * const line = new SegmentLine(() => a.tx, (s) => (b.rx = s), 63, (s) => s, () => {});
+ * ```
  * @category Link
  */
 export class SegmentLine {

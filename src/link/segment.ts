@@ -113,6 +113,11 @@ export function byteRange(s: Segment, from: number, to: number): [number, number
 /**
  * The segment as it leaves a stretch of cable: `delay` cycles later, attenuated by `factor`, with a
  * noise layer when the result is below the receiver threshold.
+ * @example
+ * ```ts
+ * const far = throughCable(seg, delayCycles(150), amplitudeAfter(150), 42); // 150 m: weak, so noisy
+ * far.noise.length === seg.noise.length + 1; // true
+ * ```
  * @category Link
  */
 export function throughCable(s: Segment, delay: number, factor: number, key: number): Segment {
@@ -125,6 +130,10 @@ export function throughCable(s: Segment, delay: number, factor: number, key: num
 /**
  * The segment moved `delay` cycles later, optionally restored to full amplitude (noise already
  * added stays: a repeater cannot repair corrupted bytes).
+ * @example
+ * ```ts
+ * const out = shifted(seg, 4, true); // what a repeater with a latency of 4 cycles sends on
+ * ```
  * @category Link
  */
 export function shifted(s: Segment, delay: number, restore: boolean): Segment {
