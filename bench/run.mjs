@@ -190,3 +190,5 @@ console.log(`  read   public API ${fmt(apiRead).padStart(10)}   raw Uint32Array 
 }
 
 await (await import('./l2.mjs')).benchL2();
+
+await (await import('./nic.mjs')).benchNic();

@@ -77,3 +77,8 @@ export type {
   PcapPacket, PcapFormatOptions, PcapFile, PcapParseErrorCode, VcdValue, VcdSignal, VcdChange, VcdFormatOptions, VcdDump, VcdParseErrorCode,
   JunitFailure, JunitOptions, JunitTestCase, JunitTestSuite,
 } from './formats/index.js';
+export { Nic, FunctionDriver, NIC_DROP_REASONS, NIC_MAX_FRAME, nicFrameHeader, VSwitch, compareVswitchVsVf, formatComparison, runNicTraffic } from './nic/index.js';
+export type {
+  NicOptions, NicDmaOptions, NicDropReason, NicCounters, NicEvent, NicEventKind, NicFrameHeader, VSwitchOptions, VSwitchCosts, VSwitchCounters,
+  CompareOptions, ComparePath, CompareTraffic, Comparison, ComparisonRow, LatencySummary, NicTrafficOptions, NicTrafficResult,
+} from './nic/index.js';

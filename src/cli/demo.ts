@@ -7,6 +7,7 @@ import { SriovDevice, SriovOracle, formatRid, igbProfile, linuxSriovEnable } fro
 import { EXIT, type CliIo } from './io.js';
 import { layer1Demo } from './demo-l1.js';
 import { layer2Demo } from './demo-l2.js';
+import { nicDemo } from './demo-nic.js';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,6 +86,7 @@ export function demoCommand(args: readonly string[], io: CliIo): number {
   writeFileSync(join(dir, 'hub.vcd'), formatVcd({ signals: art.waves.signals, changes: art.waves.changes, timescale: art.waves.timescale }));
   io.out(`\nWrote ${dir}/: hub.dot (the topology), ${art.pcaps.map((p) => p.name).join(', ')} (tcpdump -r), hub.vcd (gtkwave)\n`);
   layer2Demo(io);
+  nicDemo(io);
   return EXIT.ok;
 }
 

@@ -10,6 +10,7 @@ import { conformCommand, CONFORM_HELP } from './conform.js';
 import { simCommand, SIM_HELP } from './sim.js';
 import { checkCommand, CHECK_HELP } from './check.js';
 import { replayCommand, REPLAY_HELP } from './replay.js';
+import { nicCommand, NIC_HELP } from './nic.js';
 import { EXIT, UsageError, processIo, type CliIo } from './io.js';
 
 const HELP = `Usage: iovsim <command> [options]
@@ -23,6 +24,7 @@ Commands:
   check <dump>… conformance of real devices from lspci dumps: findings by requirement ID (--json, --junit)
   sim <json>    run a network described as data (hosts, hubs, repeaters, switches): counters, pcap, VCD, DOT
   replay <json> replay a frame sequence through one switch; prints the ports each frame reached (Linux-bridge oracle format)
+  nic           hypervisor vswitch vs SR-IOV VFs in the NIC model: latency and loss-free throughput table
   help [cmd]    this text, or a command's
 
 Every command takes --help. Exit status: 0 success, 1 findings, 2 unusable input or usage error.
@@ -54,8 +56,9 @@ export function main(argv: readonly string[], io: CliIo = processIo): number | P
       .with('sim', () => simCommand(rest, io))
       .with('check', () => checkCommand(rest, io))
       .with('replay', () => replayCommand(rest, io))
+      .with('nic', () => nicCommand(rest, io))
       .with('help', '--help', '-h', undefined, () => {
-        io.out(match(rest[0]).with('demo', () => DEMO_HELP).with('dump', () => DUMP_HELP).with('vfs', () => VFS_HELP).with('lspci', () => LSPCI_HELP).with('conform', () => CONFORM_HELP).with('sim', () => SIM_HELP).with('check', () => CHECK_HELP).with('replay', () => REPLAY_HELP).otherwise(() => HELP));
+        io.out(match(rest[0]).with('demo', () => DEMO_HELP).with('dump', () => DUMP_HELP).with('vfs', () => VFS_HELP).with('lspci', () => LSPCI_HELP).with('conform', () => CONFORM_HELP).with('sim', () => SIM_HELP).with('check', () => CHECK_HELP).with('replay', () => REPLAY_HELP).with('nic', () => NIC_HELP).otherwise(() => HELP));
         return EXIT.ok;
       })
       .otherwise((c) => {
