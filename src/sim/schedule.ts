@@ -1,10 +1,12 @@
 /**
  * Next-event times of numbered items (components, or the ports of a switch), with the earliest
- * found in O(log n): a binary heap with lazy deletion over a table of current times.
+ * found in O(1) and updates in O(log n): an indexed binary heap holding each item with a finite
+ * time exactly once.
  *
- * @remarks `set(i, t)` replaces item i's time; superseded heap entries are skipped when they
- * surface. `takeDue(t, out)` removes every item whose time is exactly `t` (they must be set again
- * once handled). Memory stays bounded: the heap is rebuilt when stale entries outnumber live ones.
+ * @remarks `set(i, t)` moves item i to time t (Infinity removes it); `takeDue(t, out)` removes
+ * every item whose time is exactly `t` (they must be set again once handled). Ties are broken by
+ * item number, so the order is deterministic. Memory is fixed at construction: no entry ever goes
+ * stale.
  * @example
  * ```ts
  * const s = new EventSchedule(3);
@@ -14,16 +16,18 @@
  * @category Sim Kernel
  */
 export class EventSchedule {
-  private times: Float64Array;
-  private hTime: Float64Array;
-  private hIdx: Int32Array;
+  private readonly times: Float64Array;
+  /** Heap slot of each item, or −1 when it has no finite time. */
+  private readonly pos: Int32Array;
+  /** Items in heap order. */
+  private readonly heap: Int32Array;
   private size = 0;
 
   /** @param n - number of items, all with no event (Infinity). */
   constructor(n: number) {
     this.times = new Float64Array(n).fill(Infinity);
-    this.hTime = new Float64Array(Math.max(16, n * 2));
-    this.hIdx = new Int32Array(Math.max(16, n * 2));
+    this.pos = new Int32Array(n).fill(-1);
+    this.heap = new Int32Array(n);
   }
 
   /** Number of items. */
@@ -38,88 +42,93 @@ export class EventSchedule {
 
   /** Sets item i's time. */
   set(i: number, t: number): void {
-    if (this.times[i] === t) return;
+    const old = this.times[i]!;
+    if (old === t) return;
     this.times[i] = t;
-    if (t !== Infinity) this.push(t, i);
+    const p = this.pos[i]!;
+    if (t === Infinity) {
+      this.removeAt(p);
+    } else if (p < 0) {
+      const at = this.size++;
+      this.heap[at] = i;
+      this.pos[i] = at;
+      this.up(at);
+    } else if (t < old) {
+      this.up(p);
+    } else {
+      this.down(p);
+    }
   }
 
   /** The earliest time of any item, or Infinity. */
   peek(): number {
-    while (this.size > 0) {
-      const i = this.hIdx[0]!;
-      if (this.times[i] === this.hTime[0]) return this.hTime[0]!;
-      this.pop(); // stale
-    }
-    return Infinity;
+    return this.size === 0 ? Infinity : this.times[this.heap[0]!]!;
   }
 
   /** Removes every item whose time is `t` (the earliest) into `out`; returns how many. Their times become Infinity. */
   takeDue(t: number, out: Int32Array): number {
     let k = 0;
-    while (this.size > 0 && this.hTime[0]! <= t) {
-      const i = this.hIdx[0]!;
-      const ht = this.hTime[0]!;
-      this.pop();
-      if (this.times[i] === ht && ht === t) {
-        this.times[i] = Infinity;
-        out[k++] = i;
-      }
+    while (this.size > 0) {
+      const i = this.heap[0]!;
+      if (this.times[i] !== t) break;
+      out[k++] = i;
+      this.times[i] = Infinity;
+      this.removeAt(0);
     }
     return k;
   }
 
-  private push(t: number, i: number): void {
-    if (this.size === this.hTime.length) {
-      if (this.size > 4 * this.times.length) {
-        this.rebuild();
-        if (this.size < this.hTime.length) return this.push(t, i);
-      }
-      const nt = new Float64Array(this.hTime.length * 2);
-      nt.set(this.hTime);
-      const ni = new Int32Array(this.hIdx.length * 2);
-      ni.set(this.hIdx);
-      this.hTime = nt;
-      this.hIdx = ni;
-    }
-    let c = this.size++;
-    const ht = this.hTime;
-    const hi = this.hIdx;
-    while (c > 0) {
-      const p = (c - 1) >> 1;
-      if (ht[p]! < t || (ht[p] === t && hi[p]! <= i)) break;
-      ht[c] = ht[p]!;
-      hi[c] = hi[p]!;
-      c = p;
-    }
-    ht[c] = t;
-    hi[c] = i;
+  /** Whether item a comes before item b (earlier time, then lower number). */
+  private before(a: number, b: number): boolean {
+    const ta = this.times[a]!;
+    const tb = this.times[b]!;
+    return ta < tb || (ta === tb && a < b);
   }
 
-  private pop(): void {
-    const ht = this.hTime;
-    const hi = this.hIdx;
-    const n = --this.size;
-    if (n === 0) return;
-    const t = ht[n]!;
-    const i = hi[n]!;
-    let c = 0;
+  private removeAt(p: number): void {
+    if (p < 0) return;
+    const heap = this.heap;
+    const gone = heap[p]!;
+    this.pos[gone] = -1;
+    const last = --this.size;
+    if (p === last) return;
+    const moved = heap[last]!;
+    heap[p] = moved;
+    this.pos[moved] = p;
+    if (p > 0 && this.before(moved, heap[(p - 1) >> 1]!)) this.up(p);
+    else this.down(p);
+  }
+
+  private up(p: number): void {
+    const heap = this.heap;
+    const item = heap[p]!;
+    while (p > 0) {
+      const parent = (p - 1) >> 1;
+      const q = heap[parent]!;
+      if (!this.before(item, q)) break;
+      heap[p] = q;
+      this.pos[q] = p;
+      p = parent;
+    }
+    heap[p] = item;
+    this.pos[item] = p;
+  }
+
+  private down(p: number): void {
+    const heap = this.heap;
+    const n = this.size;
+    const item = heap[p]!;
     for (;;) {
-      let m = 2 * c + 1;
-      if (m >= n) break;
-      if (m + 1 < n && (ht[m + 1]! < ht[m]! || (ht[m + 1] === ht[m] && hi[m + 1]! < hi[m]!))) m++;
-      if (ht[m]! > t || (ht[m] === t && hi[m]! >= i)) break;
-      ht[c] = ht[m]!;
-      hi[c] = hi[m]!;
-      c = m;
+      let c = 2 * p + 1;
+      if (c >= n) break;
+      if (c + 1 < n && this.before(heap[c + 1]!, heap[c]!)) c++;
+      const q = heap[c]!;
+      if (!this.before(q, item)) break;
+      heap[p] = q;
+      this.pos[q] = p;
+      p = c;
     }
-    ht[c] = t;
-    hi[c] = i;
-  }
-
-  /** Drops stale entries: one entry per item with a finite time. */
-  private rebuild(): void {
-    this.size = 0;
-    const times = this.times;
-    for (let i = 0; i < times.length; i++) if (times[i] !== Infinity) this.push(times[i]!, i);
+    heap[p] = item;
+    this.pos[item] = p;
   }
 }
