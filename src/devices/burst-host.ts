@@ -130,6 +130,9 @@ export class BurstHost extends StationBase implements Clocked {
       case 'done':
         this.finished(cycle);
         this.txStart = undefined;
+        // The segment's last symbol goes out now; the wire is idle from the next cycle. Telling the
+        // cable now saves stepping this host again just to say so.
+        this.port.drive(null, cycle + 1);
         break;
       case 'none':
         break;

@@ -26,9 +26,11 @@ function carrier(duplex: 'full' | 'half', payload: number, mode: 'symbol' | 'bur
   } else {
     k.add(new BurstCable('c', (a as BurstHost).port, (b as BurstHost).port, { metres: 10 }, k.rng('c')));
     a.send(frame(payload));
+    // Carrier as it reaches the receiver: the same length, a cable delay later.
+    const rx = (b as BurstHost).port;
     while (k.run({ cycles: 1 }) !== 'idle') {
-      if (start < 0 && (a as BurstHost).port.tx !== null) start = k.cycle - 1;
-      if (start >= 0 && end < 0 && (a as BurstHost).port.tx === null) end = k.cycle - 1;
+      if (start < 0 && rx.rx !== null) start = k.cycle - 1;
+      if (start >= 0 && end < 0 && rx.rx === null) end = k.cycle - 1;
     }
   }
   return { bytes: end - start, got };
