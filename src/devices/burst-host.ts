@@ -181,7 +181,7 @@ export class BurstHost extends StationBase implements Clocked {
       this.rxSince = cycle - 1;
       if (r.done && this.pieces.length > 0) {
         const intact = this.intactFrame();
-        if (intact !== undefined) this.receivedFrame(intact, cycle);
+        if (intact !== undefined) this.receivedFrame(intact, cycle, true);
         else {
           const wire = this.assemble();
           if (wire.length > 0) this.received(wire, cycle); // a blip shorter than a byte leaves nothing, as in symbol mode

@@ -141,10 +141,24 @@ export function parseHeader(byteAt: (i: number) => number, len: number): FrameHe
 }
 
 /**
- * Decoded frames, by their (never mutated) byte arrays: in burst mode an intact frame reaches every
- * receiver, through hubs and switches, as the same array, so its FCS is checked once.
+ * Recently decoded frames, by their (never mutated) byte arrays: in burst mode an intact frame
+ * reaches every receiver, through hubs and switches, as the same array, and its receivers see it
+ * within a few events of each other, so a small ring catches them and the FCS is checked once. A
+ * ring (not a WeakMap) keeps memory fixed however many frames a run makes.
  */
-const DECODED = new WeakMap<Uint8Array, DecodeResult>();
+const RECENT = 32;
+const recentKeys: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(RECENT).fill(undefined);
+const recentValues: (DecodeResult | undefined)[] = new Array<DecodeResult | undefined>(RECENT).fill(undefined);
+let recentNext = 0;
+
+function decodeShared(bytes: Uint8Array): DecodeResult {
+  for (let i = 0; i < RECENT; i++) if (recentKeys[i] === bytes) return recentValues[i]!;
+  const r = decodeFrame(bytes);
+  recentKeys[recentNext] = bytes;
+  recentValues[recentNext] = r;
+  recentNext = (recentNext + 1) % RECENT;
+  return r;
+}
 
 /**
  * What symbol-mode and burst-mode hosts share: the transmit queue and schedule, the counters, the
@@ -352,13 +366,12 @@ export abstract class StationBase {
     this.receivedFrame(wire.subarray(i + 1), cycle);
   }
 
-  /** A frame (after preamble and SFD) arrived at `cycle`: check it, filter, deliver or count. */
-  protected receivedFrame(bytes: Uint8Array, cycle: number): void {
-    let r = DECODED.get(bytes);
-    if (r === undefined) {
-      r = decodeFrame(bytes);
-      DECODED.set(bytes, r);
-    }
+  /**
+   * A frame (after preamble and SFD) arrived at `cycle`: check it, filter, deliver or count.
+   * `shared`: the bytes are an intact frame other receivers get as the same array (decoded once).
+   */
+  protected receivedFrame(bytes: Uint8Array, cycle: number, shared = false): void {
+    const r = shared ? decodeShared(bytes) : decodeFrame(bytes);
     if (!r.ok) {
       this.counters.drops[r.reason]++;
       return;
