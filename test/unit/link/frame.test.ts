@@ -63,4 +63,15 @@ describe('frames', () => {
     const giant = new Uint8Array(1523);
     expect(decodeFrame(giant)).toMatchObject({ ok: false, reason: 'giant' });
   });
+
+  test.prop([fc.uint8Array({ maxLength: 200 }), fc.nat(), fc.nat()])('LINK-FCS-01: the table-driven CRC (four bytes per step) equals a bit-by-bit reference over any range', (b, x, y) => {
+    const start = b.length === 0 ? 0 : x % (b.length + 1);
+    const end = start + (y % (b.length - start + 1));
+    let c = 0xffff_ffff;
+    for (let i = start; i < end; i++) {
+      c ^= b[i]!;
+      for (let k = 0; k < 8; k++) c = c & 1 ? (0xedb8_8320 ^ (c >>> 1)) >>> 0 : c >>> 1;
+    }
+    expect(crc32(b, start, end)).toBe((c ^ 0xffff_ffff) >>> 0);
+  });
 });
