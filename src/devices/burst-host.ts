@@ -37,7 +37,9 @@ export class BurstHost extends StationBase implements Clocked {
   // Staged by evaluate, applied by commit.
   private stagedTx: Segment | null | undefined;
   private stagedEvent: 'none' | 'start' | 'collision' | 'done' = 'none';
-  private stagedRx: { seg: Segment | null; done: boolean } | undefined;
+  /** Whether the port showed a new value at this evaluate, and which. */
+  private rxChanged = false;
+  private rxNew: Segment | null = null;
   /** Cut-through: the evaluate cycle at which the arriving frame's header is complete, and its length. */
   private headerAt: number | undefined;
   private headerLen = 0;
@@ -70,12 +72,13 @@ export class BurstHost extends StationBase implements Clocked {
   /** Reads the port and stages the change at this cycle, if any. */
   evaluate(cycle: number): void {
     const rx = this.port.rx;
-    this.stagedRx = undefined;
+    this.rxChanged = false;
     if (rx !== this.rxSeg) {
       // The new value was committed at cycle − 1; the old one showed over [rxSince, cycle − 1).
-      this.stagedRx = { seg: rx, done: rx === null };
+      this.rxChanged = true;
+      this.rxNew = rx;
     }
-    this.headerDue = this.headerAt === cycle && this.stagedRx === undefined;
+    this.headerDue = this.headerAt === cycle && !this.rxChanged;
     this.stagedTx = undefined;
     this.stagedEvent = 'none';
     this.relayEnd = false;
@@ -108,7 +111,7 @@ export class BurstHost extends StationBase implements Clocked {
   private canStart(cycle: number, rx: Segment | null): boolean {
     if (!this.hasWork || cycle < this.holdUntil || this.relaySrc !== undefined) return false;
     if (!this.half) return true;
-    const lastCarrier = this.stagedRx !== undefined && rx === null && this.rxSeg !== null ? cycle - 1 : rx !== null ? cycle : this.lastCarrier;
+    const lastCarrier = this.rxChanged && rx === null && this.rxSeg !== null ? cycle - 1 : rx !== null ? cycle : this.lastCarrier;
     return rx === null && cycle > lastCarrier + IFG_BYTES * this.cpb;
   }
 
@@ -151,13 +154,13 @@ export class BurstHost extends StationBase implements Clocked {
       this.rxSource = src;
       this.options.onHeader!(parseHeader((i) => segmentByte(seg, first + i), this.headerLen), cycle, src);
     }
-    const r = this.stagedRx;
-    if (r !== undefined) {
+    if (this.rxChanged) {
+      const now = this.rxNew;
       const was = this.rxSeg;
       if (this.headerAt !== undefined && cycle <= this.headerAt) this.headerAt = undefined; // the frame broke off inside its header
       if (was !== null) {
         this.pieces.push({ seg: was, from: this.rxSince, to: cycle - 1 });
-        if (r.seg === null) this.lastCarrier = cycle - 1;
+        if (now === null) this.lastCarrier = cycle - 1;
         const src = this.rxSource;
         if (src !== undefined) {
           const [a, b] = byteRange(was, this.rxSince, cycle - 1);
@@ -166,9 +169,9 @@ export class BurstHost extends StationBase implements Clocked {
           this.rxSource = undefined;
           src.onDone?.();
         }
-      } else if (r.seg !== null && this.options.onHeader !== undefined) {
+      } else if (now !== null && this.options.onHeader !== undefined) {
         // A burst starts: when will its header be in (as the symbol-mode MAC latches it)?
-        const seg = r.seg;
+        const seg = now;
         const [a] = byteRange(seg, cycle - 1, Infinity);
         const len = headerLength((i) => segmentByte(seg, a + i));
         if (len > 0) {
@@ -177,9 +180,9 @@ export class BurstHost extends StationBase implements Clocked {
           this.headerFirst = a;
         }
       }
-      this.rxSeg = r.seg;
+      this.rxSeg = now;
       this.rxSince = cycle - 1;
-      if (r.done && this.pieces.length > 0) {
+      if (now === null && this.pieces.length > 0) {
         const intact = this.intactFrame();
         if (intact !== undefined) this.receivedFrame(intact, cycle, true);
         else {
