@@ -68,7 +68,7 @@ export interface SwitchOptions<M extends LinkMode = 'symbol'> {
    * @defaultValue false (store-and-forward)
    */
   readonly cutThrough?: boolean;
-  /** Called for every frame the switch relays, at the cycle its forwarding decision was taken (for traces). */
+  /** Called for every frame the switch relays once it has arrived whole, with every egress port (cut-through ones included), for traces. */
   readonly onForward?: (ingress: number, egress: readonly number[], frame: Frame, cycle: number) => void;
 }
 
@@ -126,6 +126,8 @@ export class Switch<M extends LinkMode = 'symbol'> implements Clocked {
   private readonly duplex: ('full' | 'half')[];
   /** Per ingress port: the decision taken on the header (cut-through), for the frame still arriving. */
   private readonly early: (ForwardingDecision | undefined)[];
+  /** Per ingress port: the ports that frame was relayed to cut-through. */
+  private readonly earlyCut: number[][];
   private readonly baseAgeing: number;
   // Sparse stepping: each port MAC's next event, asked again only when it was stepped, its port
   // received a change, or it was given a frame; so the cost per frame does not grow with ports.
@@ -158,6 +160,7 @@ export class Switch<M extends LinkMode = 'symbol'> implements Clocked {
     this.rates = rates;
     this.duplex = duplex;
     this.early = new Array<ForwardingDecision | undefined>(n).fill(undefined);
+    this.earlyCut = Array.from({ length: n }, () => []);
     const cutThrough = options.cutThrough === true;
     const portMac = (i: number): Mac => asMac(((options.mac as number) + 1 + i) % 2 ** 48);
     this.onForward = options.onForward;
@@ -314,8 +317,10 @@ export class Switch<M extends LinkMode = 'symbol'> implements Clocked {
         }
       }
       this.early[ingress] = { ...d, ports: deferred, untagged: deferredUntagged };
+      this.earlyCut[ingress] = cut;
     } else {
       this.early[ingress] = d;
+      this.earlyCut[ingress] = [];
     }
     if (cut.length > 0) source.onDone = () => cut.forEach((p) => this.markMac(p));
   }
@@ -352,7 +357,10 @@ export class Switch<M extends LinkMode = 'symbol'> implements Clocked {
       if (this.macs[out]!.sendBytes(b)) this.counters.copies++;
       else this.counters.queueDrops++;
     }
-    this.onForward?.(ingress, d.ports, frame, cycle);
+    if (this.onForward !== undefined) {
+      const cut = early === undefined ? [] : this.earlyCut[ingress]!;
+      this.onForward(ingress, cut.length === 0 ? d.ports : [...cut, ...d.ports].sort((a, b) => a - b), frame, cycle);
+    }
   }
 }
 
