@@ -197,8 +197,6 @@ export abstract class StationBase {
   protected relaySrc: RelaySource | undefined;
   /** First cycle of the relay. */
   protected relayStart = 0;
-  /** Set while a kernel has yet to ask for the next event again after a frame was offered (see `poke`). */
-  poked = false;
   /** A component containing this MAC (a switch): told instead of the kernels when a frame is offered. @internal */
   parent: { childPoked(m: StationBase): void } | undefined;
 

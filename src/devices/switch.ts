@@ -242,8 +242,6 @@ export class Switch<M extends LinkMode = 'symbol'> implements Clocked {
     }
   }
 
-  /** Set while a kernel has yet to ask for the next event again after a port MAC was offered a frame (see `poke`). */
-  poked = false;
 
   /** The earliest event of any port MAC or STP timer. */
   nextEvent(from: number): number {

@@ -362,8 +362,6 @@ export class Nic implements Clocked {
   readonly uplinks: number;
   /** Frame counters. */
   readonly counters: NicCounters = { fromFunctions: 0, fromWire: 0, forwarded: 0, dropped: emptyDrops(), copies: 0, delivered: 0, toWire: 0, copyDrops: emptyDrops() };
-  /** Set while a kernel has yet to ask for the next event again after a frame was posted or offered from outside its stepping (see `poke`). */
-  poked = false;
   private readonly bpc: number;
   private readonly dmaFrame: number;
   private readonly latency: number;

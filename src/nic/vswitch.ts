@@ -95,8 +95,6 @@ export class VSwitch implements Clocked {
   readonly core: ForwardingCore;
   /** Counters. */
   readonly counters: VSwitchCounters;
-  /** Set while a kernel has yet to ask for the next event again after {@link VSwitch.input} (see `poke`). */
-  poked = false;
   private readonly frameCycles: number;
   private readonly perByte: number;
   private readonly ringSize: number;

@@ -40,16 +40,17 @@ export interface Clocked {
    * `wakes()` (a switch: only the cables of the ports it stepped). Called after its commit.
    */
   wakesNow?(wake: (c: Clocked) => void): void;
-  /** Set by {@link poke} until a kernel has asked the component's `nextEvent` again. */
-  poked?: boolean;
+  /**
+   * Set by the kernel the component is added to; {@link poke} calls it. Components need not
+   * declare or touch it.
+   */
+  onPoke?: (() => void) | undefined;
 }
 
-const POKED: Clocked[] = [];
-
 /**
- * Tells the kernels that `c`'s state changed from outside their stepping (a frame offered by user
- * code, or by another component's callback), so its `nextEvent` must be asked again. Each component
- * is queued at most once until a kernel takes it, so memory stays bounded.
+ * Tells the kernel that `c`'s state changed from outside its stepping (a frame offered by user
+ * code, or by another component's callback), so its `nextEvent` must be asked again. A component
+ * in no kernel is left alone (nothing is kept).
  * @example
  * ```ts
  * poke(host); // after changing host's queue by hand
@@ -57,9 +58,7 @@ const POKED: Clocked[] = [];
  * @category Sim Kernel
  */
 export function poke(c: Clocked): void {
-  if (c.poked === true) return;
-  c.poked = true;
-  POKED.push(c);
+  c.onPoke?.();
 }
 
 /**
@@ -151,8 +150,12 @@ export class Kernel {
   add<T extends Clocked>(c: T): T {
     if (this.names.has(c.name)) throw new SimError('sim.duplicate-name', `a component named '${c.name}' exists`);
     this.names.add(c.name);
+    const i = this.parts.length;
     this.parts.push(c);
     this.wakeLists = undefined;
+    (c as { onPoke?: (() => void) | undefined }).onPoke = () => {
+      if (this.wakeLists !== undefined) this.markDirty(i); // before the first step everything is asked anyway
+    };
     return c;
   }
 
@@ -182,7 +185,6 @@ export class Kernel {
   private collect(): number {
     const now = this.cycle;
     if (this.wakeLists === undefined) this.prepare();
-    this.drainPokes();
     const parts = this.parts;
     const sched = this.sched;
     const always = this.always;
@@ -214,22 +216,6 @@ export class Kernel {
     if (this.isDirty[i] === 1) return;
     this.isDirty[i] = 1;
     this.dirtyStack[this.dirtyCount++] = i;
-  }
-
-  /** Marks this kernel's poked components to be asked again; leaves other kernels' pokes. */
-  private drainPokes(): void {
-    if (POKED.length === 0) return;
-    let keep = 0;
-    for (let j = 0; j < POKED.length; j++) {
-      const c = POKED[j]!;
-      const i = this.index.get(c);
-      if (i === undefined) POKED[keep++] = c;
-      else {
-        c.poked = false;
-        this.markDirty(i);
-      }
-    }
-    POKED.length = keep;
   }
 
   /** Resolves every component's wake list to indices and marks everything to be asked again. */

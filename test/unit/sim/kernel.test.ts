@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Kernel, Rng, SimError, streamSeed, type Clocked } from '../../../src/sim/index.js';
+import { BurstCable, Cable, asMac, type Frame } from '../../../src/link/index.js';
+import { BurstHost, Host } from '../../../src/devices/index.js';
 
 describe('Rng', () => {
   it('should give the reference xoshiro128** sequence for a known state and stay in range', () => {
@@ -60,4 +62,30 @@ describe('Kernel', () => {
     expect(() => k.run({ cycles: -1 })).toThrow(/sim.bad-option/);
     expect(() => new Kernel({ seed: 0.5 })).toThrow(/sim.bad-option/);
   });
+
+  for (const mode of ['symbol', 'burst'] as const) {
+    it(`SIM-SKIP-01: a frame offered from another component's callback in the middle of a run is seen at once (poke), with or without idle skipping (${mode} mode)`, () => {
+      const run = (skipIdle: boolean) => {
+        const k = new Kernel({ seed: 1, skipIdle });
+        const log: string[] = [];
+        const [H, C] = mode === 'burst' ? ([BurstHost, BurstCable] as const) : ([Host, Cable] as const);
+        const mk = (i: number, onReceive: (f: Frame, at: number) => void) => k.add(new H(`h${i}`, { mac: asMac(0x0200_0000_0000 + i), onReceive }));
+        // b's receive callback makes a (another component, not being stepped) send the next frame.
+        let a: Host | BurstHost | undefined;
+        a = mk(0, (f, at) => log.push(`${at} a <- #${f.payload[0]}`));
+        const b = mk(1, (f, at) => {
+          log.push(`${at} b <- #${f.payload[0]}`);
+          if (f.payload[0]! < 3) a!.send({ dst: b.mac, src: a!.mac, type: 0x88b5, payload: new Uint8Array(46).fill(f.payload[0]! + 1) });
+        });
+        const cable = C as unknown as new (...x: unknown[]) => Clocked;
+        k.add(new cable('c', a.port, b.port, { metres: 20 }, k.rng('c')));
+        a.sendAt(100, { dst: b.mac, src: a.mac, type: 0x88b5, payload: new Uint8Array(46).fill(0) });
+        expect(k.run({ until: (kk) => kk.cycle > 1_000_000 })).toBe('idle');
+        return log;
+      };
+      const fast = run(true);
+      expect(fast.map((l) => l.split(' ').slice(1).join(' '))).toEqual(['b <- #0', 'b <- #1', 'b <- #2', 'b <- #3']);
+      expect(run(false)).toEqual(fast);
+    });
+  }
 });
