@@ -261,14 +261,24 @@ export abstract class StationBase {
    * @throws {RangeError} If the frame cannot be encoded (too large, bad fields).
    */
   send(frame: Frame): boolean {
-    return this.sendBytes(encodeFrame(frame));
+    return this.sendOwned(encodeFrame(frame));
   }
 
   /**
    * Offers an encoded frame (header to FCS, as {@link encodeFrame} makes it) for transmission now,
-   * as {@link StationBase.send}. The bytes are sent as they are, FCS included.
+   * as {@link StationBase.send}. The bytes are sent as they are, FCS included (a copy is taken, so
+   * the caller may reuse its buffer).
    */
   sendBytes(bytes: Uint8Array): boolean {
+    return this.sendOwned(bytes.slice());
+  }
+
+  /**
+   * As {@link StationBase.sendBytes}, without the copy: the caller promises never to change
+   * `bytes` again (frames are shared between receivers and decoded once).
+   * @internal
+   */
+  sendOwned(bytes: Uint8Array): boolean {
     if (this.parent !== undefined) this.parent.childPoked(this);
     else poke(this);
     if (this.queue.length >= this.queueLimit) {
@@ -307,7 +317,7 @@ export abstract class StationBase {
   /** Offers whose cycle has come, at commit. */
   protected admitScheduled(cycle: number): void {
     const q = this.scheduled;
-    while (this.schedHead < q.length && q[this.schedHead]!.cycle <= cycle) this.sendBytes(q[this.schedHead++]!.bytes);
+    while (this.schedHead < q.length && q[this.schedHead]!.cycle <= cycle) this.sendOwned(q[this.schedHead++]!.bytes);
     if (this.schedHead === q.length && this.schedHead > 0) {
       q.length = 0;
       this.schedHead = 0;

@@ -352,7 +352,7 @@ export class Switch<M extends LinkMode = 'symbol'> implements Clocked {
         b = tagged ??= encodeFrame(withTag(frame, { pcp: frame.vlan?.pcp ?? 0, dei: frame.vlan?.dei ?? false, vid: d.vid }));
       }
       this.markMac(out);
-      if (this.macs[out]!.sendBytes(b)) this.counters.copies++;
+      if (this.macs[out]!.sendOwned(b)) this.counters.copies++;
       else this.counters.queueDrops++;
     }
     if (this.onForward !== undefined) {

@@ -778,7 +778,7 @@ export class Nic implements Clocked {
       const h = nicFrameHeader(bytes)!;
       if (!m.port.attached) return this.dropCopy('link-down', out, bytes, cycle);
       if (bytes.length > (h.vlan === undefined ? NIC_MAX_FRAME.untagged : NIC_MAX_FRAME.tagged)) return this.dropCopy('oversize', out, bytes, cycle);
-      if (!m.sendBytes(nicToWire(bytes))) return this.dropCopy('uplink-queue-full', out, bytes, cycle);
+      if (!m.sendOwned(nicToWire(bytes))) return this.dropCopy('uplink-queue-full', out, bytes, cycle);
       this.counters.toWire++;
       if (this.onEvent !== undefined) this.emit('wire-out', cycle, out, bytes);
       return;
