@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { match, P } from 'ts-pattern';
-import { PortTap, SignalRecorder, buildBurstTopology, buildTopology, periodicSchedule, poissonSchedule, topologyToDot, validateTopology, type Topology, type TopologyDef } from '../devices/index.js';
+import { PortTap, SignalRecorder, buildBurstTopology, buildTopology, periodicSchedule, poissonSchedule, topologyToDot, validateTopology, type HostEvent, type Topology, type TopologyDef } from '../devices/index.js';
 import { formatPcap, formatVcd } from '../formats/index.js';
 import { BROADCAST, type Mac } from '../link/index.js';
 import { EXIT, UsageError, readInput, type CliIo } from './io.js';
@@ -11,9 +11,10 @@ import { EXIT, UsageError, readInput, type CliIo } from './io.js';
 export const SIM_HELP = `Usage: iovsim sim <scenario.json> [--out DIR] [--cycles N]
 
 Runs a scenario described as data (hosts, hubs, repeaters, switches) and writes its results into
-DIR (default: ./sim-out): counters.json (per host, hub and switch), <host>.pcap (what each host's
-port saw; tcpdump -r), waves.vcd (tx_en, carrier, collision, data per hub port; gtkwave),
-topology.dot (Graphviz). With "mode": "burst" frames move as whole bursts (the fast path, same
+DIR (default: ./sim-out): counters.json (per host, hub and switch), trace.jsonl (every host MAC
+event in order: tx-start, tx-done, collision, rx, drop with its reason; at most 200,000 lines),
+<host>.pcap (what each host's port saw; tcpdump -r), waves.vcd (tx_en, carrier, collision, data per
+hub port; gtkwave), topology.dot (Graphviz). With "mode": "burst" frames move as whole bursts (the fast path, same
 frame-level results); pcap and VCD need symbol mode and are then not written.
 
 Scenario (JSON):
@@ -116,7 +117,14 @@ export function simCommand(args: readonly string[], io: CliIo, isTty = process.s
     for (const i of issues) io.err(`iovsim sim: ${file}: ${i.path}: ${i.message}\n`);
     return EXIT.unusable;
   }
-  const net = mode === 'burst' ? buildBurstTopology(def) : buildTopology(def);
+  const TRACE_LIMIT = 200_000;
+  const trace: string[] = [];
+  let traceDropped = 0;
+  const onEvent = (host: string, e: HostEvent): void => {
+    if (trace.length < TRACE_LIMIT) trace.push(JSON.stringify({ host, ...e }));
+    else traceDropped++;
+  };
+  const net = mode === 'burst' ? buildBurstTopology(def, { onEvent }) : buildTopology(def, { onEvent });
   const k = net.kernel;
   const macOf = new Map<string, Mac>([...net.hosts].map(([n, h]) => [n, h.mac]));
   for (const [i, t] of ((scenario['traffic'] ?? []) as Traffic[]).entries()) {
@@ -154,8 +162,9 @@ export function simCommand(args: readonly string[], io: CliIo, isTty = process.s
     writeFileSync(join(dir, 'waves.vcd'), formatVcd({ signals: w.signals, changes: w.changes, timescale: w.timescale }));
   }
   writeFileSync(join(dir, 'topology.dot'), topologyToDot(def));
+  writeFileSync(join(dir, 'trace.jsonl'), trace.length === 0 ? '' : `${trace.join('\n')}\n`);
   const delivered = [...net.hosts.values()].reduce((s, h) => s + h.counters.rxFrames, 0);
-  io.out(`ran ${k.cycle} cycles (${k.stepped} stepped); ${delivered} frames delivered; wrote ${dir}/counters.json, ${taps.length} pcap file(s)${recorder === undefined ? '' : ', waves.vcd'}, topology.dot\n`);
+  io.out(`ran ${k.cycle} cycles (${k.stepped} stepped); ${delivered} frames delivered; wrote ${dir}/counters.json, trace.jsonl (${trace.length} events${traceDropped > 0 ? `, ${traceDropped} more not kept` : ''}), ${taps.length} pcap file(s)${recorder === undefined ? '' : ', waves.vcd'}, topology.dot\n`);
   return EXIT.ok;
 }
 

@@ -47,7 +47,7 @@ export class BurstHost extends StationBase implements Clocked {
   private headerDue = false;
   /** The arriving frame as a relay source, once its header was announced. */
   private rxSource: RelaySource | undefined;
-  private relayStarted = false;
+  private relayOn = false;
   private relayEnd = false;
 
   /** @throws {SimError} For a bad rate or queue limit, or half duplex without a random stream. */
@@ -84,13 +84,12 @@ export class BurstHost extends StationBase implements Clocked {
     this.relayEnd = false;
     const relay = this.relaySrc;
     if (relay !== undefined) {
-      if (!this.relayStarted && cycle >= this.relayStart) {
+      if (!this.relayOn && cycle >= this.relayStart) {
         const s = relay.seg!;
         this.stagedTx = makeSegment(this.relayStart - relay.first * s.cpb, s.bytes, s.pre, s.ext, s.jam, s.cpb, 1, s.noise);
-      } else if (this.relayStarted && relay.done && cycle >= this.relayStart + relay.length * relay.seg!.cpb) {
-        this.stagedTx = null;
-        this.relayEnd = true;
       }
+      // The last symbol: the relay ends here and the wire is idle from the next cycle.
+      if (relay.done && cycle + 1 >= this.relayStart + relay.length * relay.seg!.cpb) this.relayEnd = true;
       return;
     }
     if (cycle < this.jamUntil) return;
@@ -120,7 +119,7 @@ export class BurstHost extends StationBase implements Clocked {
     this.admitScheduled(cycle);
     switch (this.stagedEvent) {
       case 'start': {
-        const p = this.beginAttempt();
+        const p = this.beginAttempt(cycle);
         this.txStart = cycle;
         const ext = p.symbols - FRAME.preambleSfd - p.bytes.length;
         this.stagedTx = makeSegment(cycle, p.bytes, FRAME.preambleSfd, ext, JAM_BYTE, this.cpb, 1, NO_NOISE);
@@ -140,12 +139,16 @@ export class BurstHost extends StationBase implements Clocked {
       case 'none':
         break;
     }
-    if (this.relaySrc !== undefined && this.stagedTx !== undefined && this.stagedTx !== null) this.relayStarted = true;
-    if (this.relayEnd) {
-      this.relayFinished(cycle);
-      this.relayStarted = false;
+    if (this.relaySrc !== undefined && this.stagedTx !== undefined && this.stagedTx !== null) {
+      this.relayOn = true;
+      this.relayStarted(cycle);
     }
     if (this.stagedTx !== undefined) this.port.drive(this.stagedTx, cycle);
+    if (this.relayEnd) {
+      this.relayFinished(cycle);
+      this.relayOn = false;
+      this.port.drive(null, cycle + 1);
+    }
     if (this.headerDue) {
       this.headerAt = undefined;
       const seg = this.rxSeg!;
@@ -226,8 +229,8 @@ export class BurstHost extends StationBase implements Clocked {
     let next = this.headerAt ?? Infinity;
     const relay = this.relaySrc;
     if (relay !== undefined) {
-      if (!this.relayStarted) next = Math.min(next, this.relayStart);
-      else if (relay.done) next = Math.min(next, this.relayStart + relay.length * relay.seg!.cpb);
+      if (!this.relayOn) next = Math.min(next, this.relayStart);
+      else if (relay.done) next = Math.min(next, this.relayStart + relay.length * relay.seg!.cpb - 1);
       return Math.max(Math.min(next, this.nextOffer), from);
     }
     if (from < this.jamUntil) next = Math.min(next, this.jamUntil);

@@ -82,11 +82,39 @@ export interface HostOptions {
    * @internal
    */
   readonly onHeader?: (header: FrameHeader, cycle: number, source: RelaySource) => void;
+  /** Called for every event of the MAC, in order (a trace: transmissions, collisions, receptions, drops). */
+  readonly onEvent?: (event: HostEvent) => void;
   /** Called for every backoff draw: the collision count of the frame and the slots drawn. */
   readonly onBackoff?: (attempt: number, slots: number) => void;
 }
 
 type Event = 'none' | 'start' | 'collision' | 'done';
+
+/**
+ * One event of a host's MAC, for traces: a transmission starting (`tx-start`) or completing
+ * (`tx-done`), a collision (`collision`, with the attempt count and the backoff drawn, or
+ * `excessive-collisions` as the drop reason when it gives up), a frame accepted (`rx`), or a frame
+ * dropped with its reason (`drop`). Symbol and burst mode give the same events at the same cycles.
+ * @example
+ * ```ts
+ * const e: HostEvent = { cycle: 120, kind: 'drop', reason: 'bad-fcs', length: 64 };
+ * ```
+ * @category Devices
+ */
+export interface HostEvent {
+  /** When. */
+  readonly cycle: number;
+  /** What. */
+  readonly kind: 'tx-start' | 'tx-done' | 'collision' | 'rx' | 'drop';
+  /** Frame length in bytes, header to FCS, when there is a frame. */
+  readonly length?: number;
+  /** Why a frame was dropped (`drop`), or `excessive-collisions` on the collision that gave up. */
+  readonly reason?: HostDropReason;
+  /** The frame's collision count so far (`collision`). */
+  readonly attempt?: number;
+  /** Backoff slots drawn after the collision (`collision`, unless it gave up). */
+  readonly slots?: number;
+}
 
 /**
  * The header of a frame still arriving (cut-through forwarding decides on it).
@@ -197,6 +225,8 @@ export abstract class StationBase {
   protected relaySrc: RelaySource | undefined;
   /** First cycle of the relay. */
   protected relayStart = 0;
+  /** The last cycle committed (for events of offers made by user code between runs). */
+  protected clock = 0;
   /** A component containing this MAC (a switch): told instead of the kernels when a frame is offered. @internal */
   parent: { childPoked(m: StationBase): void } | undefined;
 
@@ -241,13 +271,20 @@ export abstract class StationBase {
     this.relayStart = cycle + 1;
   }
 
-  /** The relay's last symbol went out at `cycle` − 1. */
+  /** The relay's first symbol goes out at `cycle`. */
+  protected relayStarted(cycle: number): void {
+    this.options.onEvent?.({ cycle, kind: 'tx-start' });
+  }
+
+  /** The relay's last symbol goes out at `cycle`, as {@link StationBase.finished} for a frame of our own. */
   protected relayFinished(cycle: number): void {
     const src = this.relaySrc!;
+    const length = Math.max(0, src.length - FRAME.preambleSfd);
+    this.options.onEvent?.({ cycle, kind: 'tx-done', length });
     this.counters.txFrames++;
-    this.counters.txBytes += Math.max(0, src.length - FRAME.preambleSfd);
+    this.counters.txBytes += length;
     this.relaySrc = undefined;
-    this.holdUntil = cycle + IFG_BYTES * this.cpb;
+    this.holdUntil = cycle + 1 + IFG_BYTES * this.cpb;
   }
 
   /** Frames waiting in the transmit queue (not counting one being sent or retried). */
@@ -283,6 +320,7 @@ export abstract class StationBase {
     else poke(this);
     if (this.queue.length >= this.queueLimit) {
       this.counters.drops['queue-full']++;
+      this.options.onEvent?.({ cycle: this.clock, kind: 'drop', reason: 'queue-full', length: bytes.length });
       return false;
     }
     this.queue.push(bytes);
@@ -316,6 +354,7 @@ export abstract class StationBase {
 
   /** Offers whose cycle has come, at commit. */
   protected admitScheduled(cycle: number): void {
+    this.clock = cycle;
     const q = this.scheduled;
     while (this.schedHead < q.length && q[this.schedHead]!.cycle <= cycle) this.sendOwned(q[this.schedHead++]!.bytes);
     if (this.schedHead === q.length && this.schedHead > 0) {
@@ -328,11 +367,12 @@ export abstract class StationBase {
   }
 
   /** Takes the next frame from the queue unless one is being retried; returns it (its symbols: preamble, SFD, frame, extension). */
-  protected beginAttempt(): { readonly bytes: Uint8Array; readonly symbols: number } {
+  protected beginAttempt(cycle: number): { readonly bytes: Uint8Array; readonly symbols: number } {
     if (this.pending === undefined) {
       const bytes = this.queue.shift()!;
       this.pending = { bytes, symbols: FRAME.preambleSfd + bytes.length + (this.extend ? Math.max(0, this.slot - bytes.length) : 0), attempts: 0 };
     }
+    this.options.onEvent?.({ cycle, kind: 'tx-start', length: this.pending.bytes.length });
     return this.pending;
   }
 
@@ -345,18 +385,21 @@ export abstract class StationBase {
     p.attempts++;
     if (p.attempts >= ATTEMPT_LIMIT) {
       this.counters.drops['excessive-collisions']++;
+      this.options.onEvent?.({ cycle, kind: 'collision', attempt: p.attempts, reason: 'excessive-collisions', length: p.bytes.length });
       this.pending = undefined;
       this.holdUntil = this.jamUntil;
     } else {
       const k = Math.min(p.attempts, BACKOFF_LIMIT);
       const slots = this.options.rng!.int(0, 2 ** k - 1);
       this.options.onBackoff?.(p.attempts, slots);
+      this.options.onEvent?.({ cycle, kind: 'collision', attempt: p.attempts, slots, length: p.bytes.length });
       this.holdUntil = this.jamUntil + slots * this.slot * this.cpb;
     }
   }
 
   /** A transmission completed at `cycle` (its last symbol). */
   protected finished(cycle: number): void {
+    this.options.onEvent?.({ cycle, kind: 'tx-done', length: this.pending!.bytes.length });
     this.counters.txFrames++;
     this.counters.txBytes += this.pending!.bytes.length;
     this.pending = undefined;
@@ -369,6 +412,7 @@ export abstract class StationBase {
     while (i < wire.length && wire[i] === 0x55) i++;
     if (i === 0 || i >= wire.length || wire[i] !== 0xd5) {
       this.counters.drops['no-sfd']++;
+      this.options.onEvent?.({ cycle, kind: 'drop', reason: 'no-sfd', length: wire.length });
       return;
     }
     this.receivedFrame(wire.subarray(i + 1), cycle);
@@ -382,14 +426,17 @@ export abstract class StationBase {
     const r = shared ? decodeShared(bytes) : decodeFrame(bytes);
     if (!r.ok) {
       this.counters.drops[r.reason]++;
+      this.options.onEvent?.({ cycle, kind: 'drop', reason: r.reason, length: bytes.length });
       return;
     }
     const dst = r.frame.dst;
     const mine = dst === this.mac || dst === BROADCAST || this.options.promiscuous === true || (isGroup(dst) && (this.options.multicast ?? []).includes(dst));
     if (!mine) {
       this.counters.drops['not-for-us']++;
+      this.options.onEvent?.({ cycle, kind: 'drop', reason: 'not-for-us', length: bytes.length });
       return;
     }
+    this.options.onEvent?.({ cycle, kind: 'rx', length: bytes.length });
     this.counters.rxFrames++;
     this.counters.rxBytes += bytes.length;
     this.options.onReceive?.(r.frame, cycle, bytes);
@@ -433,6 +480,7 @@ export class Host extends StationBase implements Clocked {
   private rxSource: RelaySource | undefined;
   private headerDue = false;
   private relayEnd = false;
+  private relayFirst = false;
 
   /** @throws {SimError} For a bad rate or queue limit, or half duplex without a random stream. */
   constructor(name: string, options: HostOptions) {
@@ -467,6 +515,7 @@ export class Host extends StationBase implements Clocked {
     this.rxDone = undefined;
     this.headerDue = false;
     this.relayEnd = false;
+    this.relayFirst = false;
     if (rx !== null) {
       if (rx.first && rx.byte < EXTENSION) {
         const buf = this.rxBuf;
@@ -485,9 +534,13 @@ export class Host extends StationBase implements Clocked {
       const src = this.relaySrc;
       const k = cycle - this.relayStart;
       const i = Math.floor(k / this.cpb);
-      if (k < 0) this.staged = null;
-      else if (i < src.bytes.length && !(src.done && i >= src.length)) this.staged = { byte: src.bytes[i]!, amplitude: 1, first: k % this.cpb === 0 };
-      else if (src.done) this.relayEnd = true;
+      if (k >= 0 && i < src.bytes.length && !(src.done && i >= src.length)) {
+        this.staged = { byte: src.bytes[i]!, amplitude: 1, first: k % this.cpb === 0 };
+        this.relayFirst = k === 0;
+        this.relayEnd = src.done && k + 1 >= src.length * this.cpb; // the last symbol
+      } else if (src.done && k >= 0) {
+        this.relayEnd = true; // past the end without having seen it (cannot happen at one rate): end now rather than hang
+      }
     } else if (cycle < this.jamUntil) {
       this.staged = { byte: JAM_BYTE, amplitude: 1, first: (cycle - this.jamStart) % this.cpb === 0 };
     } else if (this.txStart !== undefined) {
@@ -514,7 +567,7 @@ export class Host extends StationBase implements Clocked {
     if (this.stagedCarrier) this.lastCarrier = cycle; // as read in evaluate: the port may have changed since
     switch (this.event) {
       case 'start':
-        this.wire = withPreamble(this.beginAttempt().bytes);
+        this.wire = withPreamble(this.beginAttempt(cycle).bytes);
         this.txStart = cycle;
         break;
       case 'collision':
@@ -529,6 +582,7 @@ export class Host extends StationBase implements Clocked {
       case 'none':
         break;
     }
+    if (this.relayFirst) this.relayStarted(cycle);
     if (this.relayEnd) this.relayFinished(cycle);
     this.port.tx = this.staged;
     if (this.headerDue) {

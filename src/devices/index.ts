@@ -5,7 +5,7 @@
  * @module devices
  */
 export { Host, StationBase, IFG_BYTES, JAM_BYTES, SLOT_BYTES, GIGABIT_SLOT_BYTES, ATTEMPT_LIMIT, BACKOFF_LIMIT, JAM_BYTE } from './host.js';
-export type { HostOptions, HostCounters, HostDropReason } from './host.js';
+export type { HostOptions, HostCounters, HostDropReason, HostEvent } from './host.js';
 export { Repeater } from './repeater.js';
 export { Hub } from './hub.js';
 export type { HubOptions } from './hub.js';

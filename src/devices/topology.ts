@@ -3,7 +3,7 @@ import { Cable } from '../link/cable.js';
 import { formatMac, isGroup, parseMac, type Frame, type Mac } from '../link/frame.js';
 import type { Port } from '../link/port.js';
 import type { RateMbps } from '../link/timing.js';
-import { Host, type HostOptions } from './host.js';
+import { Host, type HostEvent, type HostOptions } from './host.js';
 import { Hub, type HubOptions } from './hub.js';
 import { Repeater } from './repeater.js';
 import { BurstCable } from '../link/burst-cable.js';
@@ -185,6 +185,8 @@ export interface BuildTopologyOptions {
   readonly skipIdle?: boolean;
   /** Called for every frame a host accepts, with the host's name. */
   readonly onReceive?: (host: string, frame: Frame, cycle: number) => void;
+  /** Called for every event of every host's MAC (a trace), with the host's name. */
+  readonly onEvent?: (host: string, event: HostEvent) => void;
 }
 
 /**
@@ -705,6 +707,7 @@ function build<Mo extends LinkMode, P, H extends Clocked & { port: P }, U extend
           ...(n.queueLimit === undefined ? {} : { queueLimit: n.queueLimit }),
           ...(n.promiscuous === undefined ? {} : { promiscuous: n.promiscuous }),
           ...(onReceive === undefined ? {} : { onReceive: (frame: Frame, cycle: number) => onReceive(n.name, frame, cycle) }),
+          ...(options.onEvent === undefined ? {} : { onEvent: (e: HostEvent) => options.onEvent!(n.name, e) }),
         };
         hosts.set(n.name, kernel.add(make.host(n.name, o)));
         break;

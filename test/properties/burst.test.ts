@@ -2,7 +2,7 @@ import { afterAll, describe, expect } from 'vitest';
 import { test } from '@fast-check/vitest';
 import fc from 'fast-check';
 import { asMac, formatMac, BROADCAST, type Frame, type Mac } from '../../src/link/index.js';
-import { buildBurstTopology, buildTopology, type LinkDef, type NodeDef, type TopologyDef } from '../../src/devices/index.js';
+import { buildBurstTopology, buildTopology, type HostEvent, type LinkDef, type NodeDef, type TopologyDef } from '../../src/devices/index.js';
 
 const mac = (i: number): Mac => asMac(0x0200_0000_0000 + i);
 
@@ -61,13 +61,19 @@ const frame = (o: Offer, seq: number): Frame => ({
 /** Everything observable at frame level: receptions with cycle and content, and every counter. */
 function outcome(s: Scenario, mode: 'symbol' | 'burst', skipIdle = true) {
   const log: string[] = [];
-  const opts = { skipIdle, onReceive: (host: string, f: Frame, cycle: number) => log.push(`${cycle} ${host} <- ${formatMac(f.src)} #${f.payload[0]} ${f.payload.length}`) };
+  const trace: string[] = [];
+  const opts = {
+    skipIdle,
+    onReceive: (host: string, f: Frame, cycle: number) => log.push(`${cycle} ${host} <- ${formatMac(f.src)} #${f.payload[0]} ${f.payload.length}`),
+    onEvent: (host: string, e: HostEvent) => trace.push(`${host} ${JSON.stringify(e)}`),
+  };
   const net = mode === 'symbol' ? buildTopology(s.def, opts) : buildBurstTopology(s.def, opts);
   s.offers.forEach((o, seq) => net.hosts.get(`h${o.host}`)!.sendAt(o.at, frame(o, seq)));
   const stop = net.kernel.run({ until: (k) => k.cycle > 20_000_000 });
   return {
     stop,
     log,
+    trace,
     hosts: [...net.hosts].map(([n, h]) => [n, h.counters, h.queued]),
     hubs: [...net.hubs].map(([n, h]) => [n, h.collisions, h.collisionCycles, h.portCounters]),
     repeaters: [...net.repeaters].map(([n, r]) => [n, [...r.regenerated]]),
@@ -81,7 +87,7 @@ const stats = { runs: 0, frames: 0, collisions: 0, corrupted: 0, dropped: 0 };
 describe('burst mode', () => {
   afterAll(() => console.log(`[burst ≡ symbol] ${stats.runs} scenarios, ${stats.frames} receptions, ${stats.collisions} collisions, ${stats.corrupted} corrupted symbols, ${stats.dropped} drops compared`));
 
-  test.prop([scenario], { numRuns: 150 })('LINK-BURST-01: symbol mode and burst mode give the same frame-level outcome: receptions (who, what, at which cycle), collisions and every counter', (s) => {
+  test.prop([scenario], { numRuns: 150 })('LINK-BURST-01: symbol mode and burst mode give the same frame-level outcome: receptions (who, what, at which cycle), every MAC event in order (transmissions, collisions with their backoff, drops with reasons) and every counter', (s) => {
     const a = outcome(s, 'symbol');
     const b = outcome(s, 'burst');
     expect(a.stop).toBe('idle');

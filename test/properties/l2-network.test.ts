@@ -70,7 +70,9 @@ const frame = (src: number, dst: number, seq: number): Frame => ({ dst: dst < 0 
 function deliveries(net: Net, mode: 'symbol' | 'burst', sends: readonly (readonly [number, number])[], settle = 0) {
   const got = new Map<string, number>();
   const log: string[] = [];
+  const trace: string[] = [];
   const t = (mode === 'symbol' ? buildTopology : buildBurstTopology)(net.def, {
+    onEvent: (host, e) => trace.push(`${host} ${JSON.stringify(e)}`),
     onReceive: (host, f, cycle) => {
       const key = `${host}<-#${f.payload[0]}`;
       got.set(key, (got.get(key) ?? 0) + 1);
@@ -81,7 +83,7 @@ function deliveries(net: Net, mode: 'symbol' | 'burst', sends: readonly (readonl
   const stop = t.kernel.run({ cycles: settle + sends.length * 20_000 + 2_000_000 });
   const drops = [...t.hosts.values()].reduce((n, h) => n + h.counters.drops['excessive-collisions'] + h.counters.drops['queue-full'] + h.counters.drops['bad-fcs'], 0)
     + [...t.switches.values()].reduce((n, s) => n + s.counters.queueDrops + s.macs.reduce((x, m) => x + m.counters.drops['excessive-collisions'] + m.counters.drops['bad-fcs'], 0), 0);
-  return { got, stop, drops, t, log };
+  return { got, stop, drops, t, log, trace };
 }
 
 const stats = { nets: 0, frames: 0, stpNets: 0, storms: 0, cut: 0 };
@@ -109,6 +111,7 @@ describe('layer 2 networks', () => {
       expect(s.stop).toBe('idle');
       expect([...b.got].sort()).toEqual([...s.got].sort());
       expect(b.log.sort()).toEqual(s.log.sort());
+      expect(b.trace).toEqual(s.trace); // every host MAC event, in order
       // Order independence and determinism: the same network added in reverse order gives the same log.
       const reversed = { ...net, def: { ...net.def, nodes: [...net.def.nodes].reverse(), links: [...net.def.links].reverse() } };
       expect(deliveries(reversed, 'burst', sends).log.sort()).toEqual(b.log);
