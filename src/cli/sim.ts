@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { match, P } from 'ts-pattern';
-import { PortTap, SignalRecorder, buildBurstTopology, buildTopology, periodicSchedule, poissonSchedule, topologyToDot, validateTopology, type HostEvent, type Topology, type TopologyDef } from '../devices/index.js';
+import { BurstTap, PortTap, SignalRecorder, buildBurstTopology, buildTopology, periodicSchedule, poissonSchedule, topologyToDot, validateTopology, type BurstTopology, type HostEvent, type Topology, type TopologyDef } from '../devices/index.js';
 import { formatPcap, formatVcd } from '../formats/index.js';
 import { BROADCAST, type Mac } from '../link/index.js';
 import { EXIT, UsageError, readInput, type CliIo } from './io.js';
@@ -15,7 +15,7 @@ DIR (default: ./sim-out): counters.json (per host, hub and switch), trace.jsonl 
 event in order: tx-start, tx-done, collision, rx, drop with its reason; at most 200,000 lines),
 <host>.pcap (what each host's port saw; tcpdump -r), waves.vcd (tx_en, carrier, collision, data per
 hub port; gtkwave), topology.dot (Graphviz). With "mode": "burst" frames move as whole bursts (the fast path, same
-frame-level results); pcap and VCD need symbol mode and are then not written.
+frame-level results, same pcap files); the VCD waveforms need symbol mode and are then not written.
 
 Scenario (JSON):
   {
@@ -134,7 +134,9 @@ export function simCommand(args: readonly string[], io: CliIo, isTty = process.s
     when.forEach((c, n) => host.sendAt(c, { dst, src: host.mac, type: 0x88b5, payload: new Uint8Array(payloadBytes as number).fill((i * 31 + n) & 0xff) }));
   }
   const symbolNet = mode === 'symbol' ? (net as Topology) : undefined;
-  const taps = symbolNet === undefined ? [] : [...symbolNet.hosts.values()].map((h) => k.add(new PortTap(`tap.${h.name}`, h.port, { direction: 'both' })));
+  const taps = symbolNet === undefined
+    ? [...(net as BurstTopology).hosts.values()].map((h) => k.add(new BurstTap(`tap.${h.name}`, h.port, { direction: 'both' })))
+    : [...symbolNet.hosts.values()].map((h) => k.add(new PortTap(`tap.${h.name}`, h.port, { direction: 'both' })));
   const hubPorts = symbolNet === undefined ? [] : [...symbolNet.hubs.values()].flatMap((h) => h.ports);
   const recorder = hubPorts.length > 0 ? k.add(new SignalRecorder('waves', { ports: hubPorts })) : undefined;
   const chunk = 1_000_000;

@@ -30,7 +30,7 @@ export class BurstRepeater implements Clocked {
     this.ports = p;
     for (const x of p) x.owner = this;
     const line = (d: 0 | 1): SegmentLine =>
-      new SegmentLine(() => p[d].rx, (s) => (p[1 - d]!.tx = s), latency, (s) => shifted(s, latency, true), (s, from, to) => {
+      new SegmentLine(() => p[d].rx, (s, cycle) => p[1 - d]!.drive(s, cycle), latency, (s) => shifted(s, latency, true), (s, from, to) => {
         this.regenerated[d]! += byteStarts(s, from, to);
       });
     this.lines = [line(0), line(1)];

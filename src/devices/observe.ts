@@ -82,8 +82,8 @@ function checkCount(name: string, what: string, n: number, min: number): void {
   if (!Number.isInteger(n) || n < min) throw new SimError('sim.bad-option', `${name}: ${what} ${n} is not an integer ≥ ${min}`);
 }
 
-/** The burst under way on one side of a port. */
-interface Burst {
+/** The burst under way on one side of a port. @internal */
+export interface Burst {
   start: number;
   end: number;
   bytes: number[];
@@ -114,7 +114,12 @@ interface Burst {
  * ```
  * @category Devices
  */
-export class PortTap implements Clocked {
+/**
+ * What {@link PortTap} and {@link BurstTap} share: options, the captures and their bounds, and the
+ * pcap view.
+ * @category Devices
+ */
+export abstract class TapBase {
   /** A passive observer: stepped at every cycle the kernel steps. */
   readonly observer = true;
   /** Recorded bursts, in the order they ended. */
@@ -123,9 +128,82 @@ export class PortTap implements Clocked {
   dropped = 0;
   /** Side(s) watched. */
   readonly direction: TapDirection;
-  private readonly cycleNs: number;
+  /** Nanoseconds per cycle, for `timeNs`. */
+  protected readonly cycleNs: number;
   private readonly limit: number;
-  private readonly snapLen: number;
+  /** Bytes kept per burst. */
+  protected readonly snapLen: number;
+
+  /**
+   * @param name - component name.
+   * @param options - direction, timing and bounds.
+   * @throws {SimError} `sim.bad-option` for a bad limit, snapshot length or cycle length.
+   */
+  constructor(readonly name: string, options: PortTapOptions = {}) {
+    this.direction = options.direction ?? 'rx';
+    if (!['rx', 'tx', 'both'].includes(this.direction)) throw new SimError('sim.bad-option', `${name}: direction ${String(this.direction)}`);
+    const timing = options.timing ?? DEFAULT_TIMING;
+    checkTiming(name, timing);
+    this.cycleNs = timing.cycleNs;
+    this.limit = options.limit ?? 100_000;
+    checkCount(name, 'limit', this.limit, 0);
+    this.snapLen = options.snapLen ?? 65535;
+    checkCount(name, 'snapLen', this.snapLen, 1);
+  }
+
+  /**
+   * The captures as pcap packets (`timeNs`, `data`, `originalLength`), sorted by time (stable), as
+   * `formatPcap` needs them.
+   * @param opts - `complete: true` leaves out truncated captures (collision fragments).
+   * @example
+   * ```ts
+   * formatPcap(tap.packets({ complete: true }));
+   * ```
+   */
+  packets(opts: { readonly complete?: boolean } = {}): {
+    /** Time of the first symbol, in nanoseconds. */
+    timeNs: bigint;
+    /** Captured bytes, destination MAC through FCS. */
+    data: Uint8Array;
+    /** Bytes on the wire before any truncation. */
+    originalLength: number;
+  }[] {
+    const list = opts.complete === true ? this.captures.filter((c) => !c.truncated) : [...this.captures];
+    list.sort((a, b) => a.cycle - b.cycle);
+    return list.map((c) => ({ timeNs: c.timeNs, data: c.data, originalLength: c.originalLength }));
+  }
+
+  /** Records a burst that ended (or was cut by `flush`). */
+  protected record(side: 'rx' | 'tx', b: Burst, cut: boolean): void {
+    if (this.captures.length >= this.limit) {
+      this.dropped++;
+      return;
+    }
+    let i = 0;
+    while (i < b.bytes.length && b.bytes[i] === 0x55) i++;
+    const sfd = i > 0 && i < b.bytes.length && b.bytes[i] === 0xd5;
+    const from = sfd ? i + 1 : 0;
+    const data = Uint8Array.from(b.bytes.slice(from, from + this.snapLen));
+    this.captures.push({
+      cycle: b.start,
+      endCycle: b.end,
+      timeNs: cycleTimeNs(b.start, this.cycleNs),
+      data,
+      originalLength: b.total - from,
+      truncated: !sfd || cut,
+      direction: side,
+    });
+  }
+
+  /** Adds a byte to a burst (carrier extension is not data), keeping at most `snapLen` + 8. */
+  protected latch(b: Burst, byte: number): void {
+    if (byte >= EXTENSION) return;
+    b.total++;
+    if (b.bytes.length < this.snapLen + 8) b.bytes.push(byte);
+  }
+}
+
+export class PortTap extends TapBase implements Clocked {
   private readonly open: { rx: Burst | undefined; tx: Burst | undefined } = { rx: undefined, tx: undefined };
   private stagedRx: Symbol | null = null;
   private stagedTx: Symbol | null = null;
@@ -141,16 +219,8 @@ export class PortTap implements Clocked {
    * @param options - direction, timing and bounds.
    * @throws {SimError} `sim.bad-option` for a bad limit, snapshot length or cycle length.
    */
-  constructor(readonly name: string, readonly port: Port, options: PortTapOptions = {}) {
-    this.direction = options.direction ?? 'rx';
-    if (!['rx', 'tx', 'both'].includes(this.direction)) throw new SimError('sim.bad-option', `${name}: direction ${String(this.direction)}`);
-    const timing = options.timing ?? DEFAULT_TIMING;
-    checkTiming(name, timing);
-    this.cycleNs = timing.cycleNs;
-    this.limit = options.limit ?? 100_000;
-    checkCount(name, 'limit', this.limit, 0);
-    this.snapLen = options.snapLen ?? 65535;
-    checkCount(name, 'snapLen', this.snapLen, 1);
+  constructor(name: string, readonly port: Port, options: PortTapOptions = {}) {
+    super(name, options);
   }
 
   /** Reads the committed port state and stages it. */
@@ -198,28 +268,6 @@ export class PortTap implements Clocked {
     }
   }
 
-  /**
-   * The captures as pcap packets (`timeNs`, `data`, `originalLength`), sorted by time (stable), as
-   * `formatPcap` needs them.
-   * @param opts - `complete: true` leaves out truncated captures (collision fragments).
-   * @example
-   * ```ts
-   * formatPcap(tap.packets({ complete: true }));
-   * ```
-   */
-  packets(opts: { readonly complete?: boolean } = {}): {
-    /** Time of the first symbol, in nanoseconds. */
-    timeNs: bigint;
-    /** Captured bytes, destination MAC through FCS. */
-    data: Uint8Array;
-    /** Bytes on the wire before any truncation. */
-    originalLength: number;
-  }[] {
-    const list = opts.complete === true ? this.captures.filter((c) => !c.truncated) : [...this.captures];
-    list.sort((a, b) => a.cycle - b.cycle);
-    return list.map((c) => ({ timeNs: c.timeNs, data: c.data, originalLength: c.originalLength }));
-  }
-
   private observe(side: 'rx' | 'tx', sym: Symbol | null, at: number): void {
     const b = this.open[side];
     if (sym === null) {
@@ -228,32 +276,12 @@ export class PortTap implements Clocked {
     }
     const burst = b ?? (this.open[side] = { start: at, end: at, bytes: [], total: 0 });
     burst.end = at;
-    if (sym.first && sym.byte < EXTENSION) {
-      burst.total++;
-      if (burst.bytes.length < this.snapLen + 8 && sym.byte < EXTENSION) burst.bytes.push(sym.byte); // carrier extension is not data
-    }
+    if (sym.first) this.latch(burst, sym.byte);
   }
 
   private close(side: 'rx' | 'tx', b: Burst, cut: boolean): void {
     this.open[side] = undefined;
-    if (this.captures.length >= this.limit) {
-      this.dropped++;
-      return;
-    }
-    let i = 0;
-    while (i < b.bytes.length && b.bytes[i] === 0x55) i++;
-    const sfd = i > 0 && i < b.bytes.length && b.bytes[i] === 0xd5;
-    const from = sfd ? i + 1 : 0;
-    const data = Uint8Array.from(b.bytes.slice(from, from + this.snapLen));
-    this.captures.push({
-      cycle: b.start,
-      endCycle: b.end,
-      timeNs: cycleTimeNs(b.start, this.cycleNs),
-      data,
-      originalLength: b.total - from,
-      truncated: !sfd || cut,
-      direction: side,
-    });
+    this.record(side, b, cut);
   }
 }
 

@@ -15,7 +15,7 @@ import type { CableOptions } from './cable.js';
  * {@link SegmentLine.pending} tells the kernel so.
  * @example
  * ```ts
- * const line = new SegmentLine(() => a.tx, (s) => (b.rx = s), 63, (s) => s, () => {});
+ * const line = new SegmentLine(() => a.tx, (s, cycle) => b.deliver(s, cycle), 63, (s) => s, () => {});
  * ```
  * @category Link
  */
@@ -36,7 +36,7 @@ export class SegmentLine {
    */
   constructor(
     private readonly read: () => Segment | null,
-    private readonly publish: (s: Segment | null) => void,
+    private readonly publish: (s: Segment | null, cycle: number) => void,
     private readonly delay: number,
     private readonly transform: (s: Segment) => Segment,
     private readonly onShown: (s: Segment, from: number, to: number) => void,
@@ -73,7 +73,7 @@ export class SegmentLine {
     if (!this.change) return;
     if (current !== null) this.onShown(current, this.shownSince, cycle);
     this.shownSince = cycle;
-    this.publish(this.staged);
+    this.publish(this.staged, cycle);
   }
 
   /** Earliest cycle ≥ `from` at which the line has work. */
@@ -119,10 +119,7 @@ export class BurstCable implements Clocked {
     this.attenuation = amplitudeAfter(options.metres);
     const key = noiseKey(rng);
     const line = (from: BurstPort, to: BurstPort): SegmentLine =>
-      new SegmentLine(() => from.tx, (s) => {
-        to.rx = s;
-        to.onRx?.();
-      }, this.delay, (s) => throughCable(s, this.delay, this.attenuation, key), (s, t0, t1) => {
+      new SegmentLine(() => from.tx, (s, cycle) => to.deliver(s, cycle), this.delay, (s) => throughCable(s, this.delay, this.attenuation, key), (s, t0, t1) => {
         const last = s.noise[s.noise.length - 1];
         if (last !== undefined && last.key === key && last.at === s.base) this.corrupted += t1 - t0;
       });

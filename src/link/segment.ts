@@ -151,6 +151,10 @@ export class BurstPort {
   tx: Segment | null = null;
   /** What reaches the device (committed by the cable), or null for idle. */
   rx: Segment | null = null;
+  /** The cycle from which `tx` holds (a device may set idle a cycle ahead, see {@link BurstPort.drive}). */
+  txFrom = 0;
+  /** The cycle from which `rx` holds. */
+  rxFrom = 0;
   /** The cable attached, if any (set by the cable). */
   attached = false;
   /** The component that drives `tx` and reads `rx` (set by the device that owns the port), for the kernel's wake-ups. */
@@ -168,7 +172,15 @@ export class BurstPort {
   /** Drives `s` from `cycle` on (call from the device's commit): sets `tx` and tells the cable at once. */
   drive(s: Segment | null, cycle: number): void {
     this.tx = s;
+    this.txFrom = cycle;
     this.onTx?.(s, cycle);
+  }
+
+  /** Sets what reaches the device from `cycle` on (called by the cable at its commit). */
+  deliver(s: Segment | null, cycle: number): void {
+    this.rx = s;
+    this.rxFrom = cycle;
+    this.onRx?.();
   }
 }
 

@@ -2,7 +2,7 @@ import { afterAll, describe, expect } from 'vitest';
 import { test } from '@fast-check/vitest';
 import fc from 'fast-check';
 import { asMac, formatMac, BROADCAST, type Frame, type Mac } from '../../src/link/index.js';
-import { buildBurstTopology, buildTopology, type HostEvent, type LinkDef, type NodeDef, type TopologyDef } from '../../src/devices/index.js';
+import { BurstTap, PortTap, buildBurstTopology, buildTopology, type BurstTopology, type HostEvent, type LinkDef, type NodeDef, type Topology, type TopologyDef } from '../../src/devices/index.js';
 
 const mac = (i: number): Mac => asMac(0x0200_0000_0000 + i);
 
@@ -69,11 +69,16 @@ function outcome(s: Scenario, mode: 'symbol' | 'burst', skipIdle = true) {
   };
   const net = mode === 'symbol' ? buildTopology(s.def, opts) : buildBurstTopology(s.def, opts);
   s.offers.forEach((o, seq) => net.hosts.get(`h${o.host}`)!.sendAt(o.at, frame(o, seq)));
+  const taps = mode === 'symbol'
+    ? [...(net as Topology).hosts.values()].map((h) => net.kernel.add(new PortTap(`tap.${h.name}`, h.port, { direction: 'both' })))
+    : [...(net as BurstTopology).hosts.values()].map((h) => net.kernel.add(new BurstTap(`tap.${h.name}`, h.port, { direction: 'both' })));
   const stop = net.kernel.run({ until: (k) => k.cycle > 20_000_000 });
+  for (const t of taps) t.flush();
   return {
     stop,
     log,
     trace,
+    captures: taps.map((t) => t.captures.map((c) => ({ ...c, data: Buffer.from(c.data).toString('hex') }))),
     hosts: [...net.hosts].map(([n, h]) => [n, h.counters, h.queued]),
     hubs: [...net.hubs].map(([n, h]) => [n, h.collisions, h.collisionCycles, h.portCounters]),
     repeaters: [...net.repeaters].map(([n, r]) => [n, [...r.regenerated]]),
@@ -87,7 +92,7 @@ const stats = { runs: 0, frames: 0, collisions: 0, corrupted: 0, dropped: 0 };
 describe('burst mode', () => {
   afterAll(() => console.log(`[burst ≡ symbol] ${stats.runs} scenarios, ${stats.frames} receptions, ${stats.collisions} collisions, ${stats.corrupted} corrupted symbols, ${stats.dropped} drops compared`));
 
-  test.prop([scenario], { numRuns: 150 })('LINK-BURST-01: symbol mode and burst mode give the same frame-level outcome: receptions (who, what, at which cycle), every MAC event in order (transmissions, collisions with their backoff, drops with reasons) and every counter', (s) => {
+  test.prop([scenario], { numRuns: 150 })('LINK-BURST-01 OBS-TAP-01: symbol mode and burst mode give the same frame-level outcome: receptions (who, what, at which cycle), every MAC event in order (transmissions, collisions with their backoff, drops with reasons), every tap capture (pcap) and every counter', (s) => {
     const a = outcome(s, 'symbol');
     const b = outcome(s, 'burst');
     expect(a.stop).toBe('idle');

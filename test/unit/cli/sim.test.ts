@@ -78,7 +78,7 @@ describe('iovsim sim', () => {
       const r = runCli(['sim', 's.json', '--out', out], { 's.json': JSON.stringify({ ...sw, mode }) });
       expect(r.code, r.err).toBe(0);
       const c = JSON.parse(readFileSync(join(out, 'counters.json'), 'utf8')) as { mode: string; hosts: unknown; switches: { sw: { received: number; cutThrough: number; forwarding: { forwarded: number; flooded: number } } } };
-      return { ...c, trace: readFileSync(join(out, 'trace.jsonl'), 'utf8') };
+      return { ...c, trace: readFileSync(join(out, 'trace.jsonl'), 'utf8'), pcap: readFileSync(join(out, 'h1.pcap')).toString('hex') };
     };
     const sym = counters('symbol');
     const burst = counters('burst');
@@ -86,6 +86,7 @@ describe('iovsim sim', () => {
     expect(burst.hosts).toEqual(sym.hosts);
     expect(burst.switches).toEqual(sym.switches);
     expect(burst.trace).toBe(sym.trace);
+    expect(burst.pcap).toBe(sym.pcap); // the same pcap file from either mode
     const events = sym.trace.trim().split('\n').map((l) => JSON.parse(l) as { host: string; kind: string; cycle: number });
     expect(events.filter((e) => e.kind === 'rx').length).toBe(Object.values(sym.hosts as Record<string, { rxFrames: number }>).reduce((n, h) => n + h.rxFrames, 0));
     expect(events.map((e) => e.cycle)).toEqual([...events.map((e) => e.cycle)].sort((a, b) => a - b));
