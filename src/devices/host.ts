@@ -150,14 +150,14 @@ export interface RelaySource {
   onDone: (() => void) | undefined;
 }
 
-/** Header bytes after preamble and SFD (18 when tagged), or 0 when the burst does not start like a frame. */
+/** Header bytes after preamble and SFD (18 when tagged), or 0 when the burst does not start like a frame. @internal */
 export function headerLength(byteAt: (i: number) => number): number {
   for (let i = 0; i < 7; i++) if (byteAt(i) !== 0x55) return 0;
   if (byteAt(7) !== 0xd5) return 0;
   return byteAt(8 + 12) === 0x81 && byteAt(8 + 13) === 0x00 ? 18 : 14;
 }
 
-/** The header of a frame from its bytes (preamble first). */
+/** The header of a frame from its bytes (preamble first). @internal */
 export function parseHeader(byteAt: (i: number) => number, len: number): FrameHeader {
   const mac = (at: number): Mac => {
     let v = 0;

@@ -60,7 +60,15 @@ export function formatMac(mac: Mac): string {
   return out.join(':');
 }
 
-/** Group (multicast or broadcast) address: the I/G bit, bit 0 of the first octet. @category Link */
+/**
+ * Group (multicast or broadcast) address: the I/G bit, bit 0 of the first octet.
+ * @example
+ * ```ts
+ * isGroup(parseMac('01:80:c2:00:00:00')); // true
+ * isGroup(parseMac('02:00:00:00:00:01')); // false
+ * ```
+ * @category Link
+ */
 export function isGroup(mac: Mac): boolean {
   return Math.floor(mac / 2 ** 40) % 2 === 1;
 }
