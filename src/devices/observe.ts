@@ -152,8 +152,8 @@ export abstract class TapBase {
   }
 
   /**
-   * The captures as pcap packets (`timeNs`, `data`, `originalLength`), sorted by time (stable), as
-   * `formatPcap` needs them.
+   * The captures as pcap packets (`timeNs`, `data`, `originalLength`), sorted by time (the received
+   * side first on a tie), as `formatPcap` needs them; the same in symbol and burst mode.
    * @param opts - `complete: true` leaves out truncated captures (collision fragments).
    * @example
    * ```ts
@@ -169,7 +169,7 @@ export abstract class TapBase {
     originalLength: number;
   }[] {
     const list = opts.complete === true ? this.captures.filter((c) => !c.truncated) : [...this.captures];
-    list.sort((a, b) => a.cycle - b.cycle);
+    list.sort((a, b) => a.cycle - b.cycle || (a.direction === b.direction ? a.endCycle - b.endCycle : a.direction === 'rx' ? -1 : 1));
     return list.map((c) => ({ timeNs: c.timeNs, data: c.data, originalLength: c.originalLength }));
   }
 

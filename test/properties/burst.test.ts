@@ -78,7 +78,10 @@ function outcome(s: Scenario, mode: 'symbol' | 'burst', skipIdle = true) {
     stop,
     log,
     trace,
-    captures: taps.map((t) => t.captures.map((c) => ({ ...c, data: Buffer.from(c.data).toString('hex') }))),
+    // Each tap records every burst; the order in which a tap learns that bursts on its two sides ended
+    // may differ between the modes, so compare them in time order (what pcap files hold).
+    captures: taps.map((t) => t.captures.map((c) => ({ ...c, data: Buffer.from(c.data).toString('hex') })).sort((a, b) => a.cycle - b.cycle || a.direction.localeCompare(b.direction) || a.endCycle - b.endCycle)),
+    pcaps: taps.map((t) => t.packets().map((p) => `${p.timeNs} ${Buffer.from(p.data).toString('hex')} ${p.originalLength}`)),
     hosts: [...net.hosts].map(([n, h]) => [n, h.counters, h.queued]),
     hubs: [...net.hubs].map(([n, h]) => [n, h.collisions, h.collisionCycles, h.portCounters]),
     repeaters: [...net.repeaters].map(([n, r]) => [n, [...r.regenerated]]),
