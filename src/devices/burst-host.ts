@@ -40,6 +40,12 @@ export class BurstHost extends StationBase implements Clocked {
   /** Whether the port showed a new value at this evaluate, and which. */
   private rxChanged = false;
   private rxNew: Segment | null = null;
+  private rxNewFrom = 0;
+  /** A whole burst that came and went while this MAC did not step (it had nothing to do at its start). */
+  private rxMissed: Segment | null = null;
+  private rxMissedFrom = 0;
+  /** `rxFrom` of the last port value taken in. */
+  private rxSeenFrom = -1;
   /** Cut-through: the evaluate cycle at which the arriving frame's header is complete, and its length. */
   private headerAt: number | undefined;
   private headerLen = 0;
@@ -71,12 +77,18 @@ export class BurstHost extends StationBase implements Clocked {
 
   /** Reads the port and stages the change at this cycle, if any. */
   evaluate(cycle: number): void {
-    const rx = this.port.rx;
+    const p = this.port;
+    const rx = p.rx;
     this.rxChanged = false;
-    if (rx !== this.rxSeg) {
-      // The new value was committed at cycle − 1; the old one showed over [rxSince, cycle − 1).
+    if (p.rxFrom !== this.rxSeenFrom) {
+      // The port changed at rxFrom; the old value showed over [rxSince, rxFrom). A full-duplex MAC
+      // may not have stepped for the start of the burst now ending: take that start in first.
       this.rxChanged = true;
       this.rxNew = rx;
+      this.rxNewFrom = p.rxFrom;
+      const missed = p.rxPrev !== null && p.rxPrev !== this.rxSeg && p.rxPrevFrom > this.rxSeenFrom;
+      this.rxMissed = missed ? p.rxPrev : null;
+      this.rxMissedFrom = p.rxPrevFrom;
     }
     this.headerDue = this.headerAt === cycle && !this.rxChanged;
     this.stagedTx = undefined;
@@ -110,7 +122,7 @@ export class BurstHost extends StationBase implements Clocked {
   private canStart(cycle: number, rx: Segment | null): boolean {
     if (!this.hasWork || cycle < this.holdUntil || this.relaySrc !== undefined) return false;
     if (!this.half) return true;
-    const lastCarrier = this.rxChanged && rx === null && this.rxSeg !== null ? cycle - 1 : rx !== null ? cycle : this.lastCarrier;
+    const lastCarrier = this.rxChanged && rx === null && this.rxSeg !== null ? this.rxNewFrom : rx !== null ? cycle : this.lastCarrier;
     return rx === null && cycle > lastCarrier + IFG_BYTES * this.cpb;
   }
 
@@ -158,15 +170,23 @@ export class BurstHost extends StationBase implements Clocked {
       this.options.onHeader!(parseHeader((i) => segmentByte(seg, first + i), this.headerLen), cycle, src);
     }
     if (this.rxChanged) {
-      const now = this.rxNew;
+      if (this.rxMissed !== null) this.rxEdge(this.rxMissed, this.rxMissedFrom, cycle);
+      this.rxEdge(this.rxNew, this.rxNewFrom, cycle);
+      this.rxSeenFrom = this.rxNewFrom;
+    }
+  }
+
+  /** The port shows `now` from cycle `at` on; the value before showed over [rxSince, at). */
+  private rxEdge(now: Segment | null, at: number, cycle: number): void {
+    {
       const was = this.rxSeg;
       if (this.headerAt !== undefined && cycle <= this.headerAt) this.headerAt = undefined; // the frame broke off inside its header
       if (was !== null) {
-        this.pieces.push({ seg: was, from: this.rxSince, to: cycle - 1 });
-        if (now === null) this.lastCarrier = cycle - 1;
+        this.pieces.push({ seg: was, from: this.rxSince, to: at });
+        if (now === null) this.lastCarrier = at;
         const src = this.rxSource;
         if (src !== undefined) {
-          const [a, b] = byteRange(was, this.rxSince, cycle - 1);
+          const [a, b] = byteRange(was, this.rxSince, at);
           src.done = true;
           src.length = b - a;
           this.rxSource = undefined;
@@ -175,7 +195,7 @@ export class BurstHost extends StationBase implements Clocked {
       } else if (now !== null && this.options.onHeader !== undefined) {
         // A burst starts: when will its header be in (as the symbol-mode MAC latches it)?
         const seg = now;
-        const [a] = byteRange(seg, cycle - 1, Infinity);
+        const [a] = byteRange(seg, at, Infinity);
         const len = headerLength((i) => segmentByte(seg, a + i));
         if (len > 0) {
           this.headerAt = seg.base + (a + FRAME.preambleSfd + len - 1) * seg.cpb + 1;
@@ -184,7 +204,7 @@ export class BurstHost extends StationBase implements Clocked {
         }
       }
       this.rxSeg = now;
-      this.rxSince = cycle - 1;
+      this.rxSince = at;
       if (now === null && this.pieces.length > 0) {
         const intact = this.intactFrame();
         if (intact !== undefined) this.receivedFrame(intact, cycle, true);
@@ -225,7 +245,13 @@ export class BurstHost extends StationBase implements Clocked {
 
   /** Edges only: the next change of the port, the end of the transmission or jam, the next allowed start, the next offer. */
   nextEvent(from: number): number {
-    if (this.port.rx !== this.rxSeg) return from;
+    const p = this.port;
+    if (p.rxFrom !== this.rxSeenFrom) {
+      // A full-duplex MAC without a header hook has nothing to do when a burst starts: it takes the
+      // burst in when it ends (or at its next step for any other reason).
+      const lazy = !this.half && this.options.onHeader === undefined && this.rxSeg === null && p.rx !== null;
+      if (!lazy) return from;
+    }
     let next = this.headerAt ?? Infinity;
     const relay = this.relaySrc;
     if (relay !== undefined) {

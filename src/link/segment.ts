@@ -154,7 +154,11 @@ export class BurstPort {
   /** The cycle from which `tx` holds (a device may set idle a cycle ahead, see {@link BurstPort.drive}). */
   txFrom = 0;
   /** The cycle from which `rx` holds. */
-  rxFrom = 0;
+  rxFrom = -1;
+  /** What `rx` held before, and from when (a device that did not step for a change can still see it). */
+  rxPrev: Segment | null = null;
+  /** The cycle from which `rxPrev` held. */
+  rxPrevFrom = -1;
   /** The cable attached, if any (set by the cable). */
   attached = false;
   /** The component that drives `tx` and reads `rx` (set by the device that owns the port), for the kernel's wake-ups. */
@@ -178,6 +182,8 @@ export class BurstPort {
 
   /** Sets what reaches the device from `cycle` on (called by the cable at its commit). */
   deliver(s: Segment | null, cycle: number): void {
+    this.rxPrev = this.rx;
+    this.rxPrevFrom = this.rxFrom;
     this.rx = s;
     this.rxFrom = cycle;
     this.onRx?.();
