@@ -46,7 +46,7 @@ export {
 } from './link/index.js';
 export type { Mac, VlanTag, Frame, FrameDropReason, DecodeResult, RateMbps, LinkTiming, Symbol, CableOptions, Segment, Noise } from './link/index.js';
 export { Host, IFG_BYTES, JAM_BYTES, SLOT_BYTES, GIGABIT_SLOT_BYTES, ATTEMPT_LIMIT, BACKOFF_LIMIT, JAM_BYTE, Repeater, Hub, periodicSchedule, poissonSchedule } from './devices/index.js';
-export type { HostOptions, HostCounters, HostDropReason, HostEvent, HubOptions } from './devices/index.js';
+export type { HostOptions, HostCounters, HostDropReason, HostEvent, HubOptions, HubPortCounters } from './devices/index.js';
 export { PortTap, TapBase, BurstTap, SignalRecorder, vcdTimescale, validateTopology, buildTopology, buildBurstTopology, topologyToDot, BurstHost, BurstHub, BurstRepeater } from './devices/index.js';
 export type {
   Capture, PortTapOptions, TapDirection, RecordedSignal, RecordedChange, RecordedWaves, SignalRecorderOptions,

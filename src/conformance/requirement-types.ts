@@ -20,3 +20,6 @@ export interface Requirement {
   readonly layer: RequirementLayer;
 }
 
+
+/** Builds one catalogue row (shared by the catalogue files). @internal */
+export const R = (id: string, layer: RequirementLayer, spec: string, title: string): Requirement => ({ id, layer, spec, title });

@@ -1,6 +1,4 @@
-import type { Requirement, RequirementLayer } from './requirement-types.js';
-
-const R = (id: string, layer: RequirementLayer, spec: string, title: string): Requirement => ({ id, layer, spec, title });
+import { R, type Requirement } from './requirement-types.js';
 
 /**
  * Requirements of layer 2: filtering database, forwarding decision, bridge, switch, VLANs, replay; merged into `REQUIREMENTS` in layer order.

@@ -1,6 +1,4 @@
-import type { Requirement, RequirementLayer } from './requirement-types.js';
-
-const R = (id: string, layer: RequirementLayer, spec: string, title: string): Requirement => ({ id, layer, spec, title });
+import { R, type Requirement } from './requirement-types.js';
 
 /**
  * Requirements of the spanning tree protocol (IEEE 802.1D); merged into `REQUIREMENTS` in layer order.

@@ -3,9 +3,7 @@ import { NIC_REQUIREMENTS } from './requirements-nic.js';
 import { STP_REQUIREMENTS } from './requirements-stp.js';
 
 export type { Requirement, RequirementLayer } from './requirement-types.js';
-import type { Requirement, RequirementLayer } from './requirement-types.js';
-
-const R = (id: string, layer: RequirementLayer, spec: string, title: string): Requirement => ({ id, layer, spec, title });
+import { R, type Requirement, type RequirementLayer } from './requirement-types.js';
 
 /** The catalogue of the register stack, layer 1, formats and the CLI. */
 const CORE: readonly Requirement[] = [

@@ -63,12 +63,6 @@ export class BurstHost extends StationBase implements Clocked {
     this.port.owner = this;
   }
 
-  /** The cables on this device's ports (the kernel's wake-ups). */
-  *wakes(): Iterable<Clocked> {
-    const p = this.port;
-    if (p.cable !== undefined) yield p.cable;
-  }
-
 
   /** Whether a frame or jam is being sent. */
   protected get sending(): boolean {

@@ -5,7 +5,7 @@ import { BurstPort, byteStarts, makeSegment, shifted, type Segment } from '../li
 const NO_NOISE: readonly never[] = [];
 import { DEFAULT_TIMING, cyclesPerByte } from '../link/timing.js';
 import { JAM_BYTE } from './host.js';
-import type { HubOptions } from './hub.js';
+import { hubPortCounters, type HubOptions, type HubPortCounters } from './hub.js';
 
 /**
  * The {@link Hub} in burst mode: one collision domain; what arrives on one port leaves on every
@@ -29,16 +29,7 @@ export class BurstHub implements Clocked {
   /** Collisions: separate episodes of two or more simultaneous inputs. */
   collisions = 0;
   /** Per-port counters, as {@link Hub.portCounters}. */
-  readonly portCounters: {
-    /** Carrier bursts received (frames, fragments, jam). */
-    burstsIn: number;
-    /** Bytes received. */
-    bytesIn: number;
-    /** Carrier bursts sent. */
-    burstsOut: number;
-    /** Bytes sent (jam included). */
-    bytesOut: number;
-  }[];
+  readonly portCounters: HubPortCounters[];
   private readonly cpb: number;
   private readonly regenerate: boolean;
   /** Inputs as last acted on, and since which (committed) cycle. */
@@ -59,7 +50,7 @@ export class BurstHub implements Clocked {
     for (const p of this.ports) p.owner = this;
     this.cpb = cyclesPerByte(options.rate ?? 100, options.timing ?? DEFAULT_TIMING);
     this.regenerate = options.regenerate === true;
-    this.portCounters = Array.from({ length: n }, () => ({ burstsIn: 0, bytesIn: 0, burstsOut: 0, bytesOut: 0 }));
+    this.portCounters = hubPortCounters(n);
     this.inSeen = new Array<Segment | null>(n).fill(null);
     this.inSince = new Array<number>(n).fill(0);
     this.outSince = new Array<number>(n).fill(0);

@@ -242,6 +242,15 @@ export abstract class StationBase {
     if (!Number.isInteger(this.queueLimit) || this.queueLimit < 0) throw new SimError('sim.bad-option', `${name}: queue limit ${this.queueLimit}`);
   }
 
+  /** The port (symbol or burst mode). */
+  abstract readonly port: { readonly cable: Clocked | undefined };
+
+  /** The cable on the port (the kernel's wake-ups). */
+  *wakes(): Iterable<Clocked> {
+    const c = this.port.cable;
+    if (c !== undefined) yield c;
+  }
+
   /** Reads the port and stages the next state (the two-phase contract of {@link Clocked}). */
   abstract evaluate(cycle: number): void;
   /** Publishes the staged state. */
@@ -487,12 +496,6 @@ export class Host extends StationBase implements Clocked {
     super(name, options);
     this.port = new Port(`${name}.port0`);
     this.port.owner = this;
-  }
-
-  /** The cables on this device's ports (the kernel's wake-ups). */
-  *wakes(): Iterable<Clocked> {
-    const p = this.port;
-    if (p.cable !== undefined) yield p.cable;
   }
 
 

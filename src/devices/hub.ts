@@ -24,6 +24,26 @@ export interface HubOptions {
 }
 
 /**
+ * Counters of one hub port: carrier bursts (frames or fragments) and bytes received and sent.
+ * @category Devices
+ */
+export interface HubPortCounters {
+  /** Carrier bursts received (frames, fragments, jam). */
+  burstsIn: number;
+  /** Bytes received. */
+  bytesIn: number;
+  /** Carrier bursts sent. */
+  burstsOut: number;
+  /** Bytes sent (jam included). */
+  bytesOut: number;
+}
+
+/** Zeroed counters for `n` hub ports (both hub models). @internal */
+export function hubPortCounters(n: number): HubPortCounters[] {
+  return Array.from({ length: n }, () => ({ burstsIn: 0, bytesIn: 0, burstsOut: 0, bytesOut: 0 }));
+}
+
+/**
  * An N-port hub: one collision domain. Every symbol arriving on one port goes out on every other
  * port (never back to the sender), one cycle later, with no address filtering, so every station
  * sees every frame. When two or more ports receive at once the hub sends jam on every port, so
@@ -51,16 +71,7 @@ export class Hub implements Clocked {
    * Per-port counters: carrier bursts (frames or fragments) and bytes received and sent.
    * Index = port number.
    */
-  readonly portCounters: {
-    /** Carrier bursts received (frames, fragments, jam). */
-    burstsIn: number;
-    /** Bytes received. */
-    bytesIn: number;
-    /** Carrier bursts sent. */
-    burstsOut: number;
-    /** Bytes sent (jam included). */
-    bytesOut: number;
-  }[];
+  readonly portCounters: HubPortCounters[];
   private readonly carrierIn: boolean[];
   private readonly carrierOut: boolean[];
   private readonly cpb: number;
@@ -80,7 +91,7 @@ export class Hub implements Clocked {
     this.cpb = cyclesPerByte(options.rate ?? 100, options.timing ?? DEFAULT_TIMING);
     this.regenerate = options.regenerate === true;
     this.staged = new Array<Symbol | null>(options.ports).fill(null);
-    this.portCounters = Array.from({ length: options.ports }, () => ({ burstsIn: 0, bytesIn: 0, burstsOut: 0, bytesOut: 0 }));
+    this.portCounters = hubPortCounters(options.ports);
     this.carrierIn = new Array<boolean>(options.ports).fill(false);
     this.carrierOut = new Array<boolean>(options.ports).fill(false);
   }

@@ -8,7 +8,7 @@ export { Host, StationBase, IFG_BYTES, JAM_BYTES, SLOT_BYTES, GIGABIT_SLOT_BYTES
 export type { HostOptions, HostCounters, HostDropReason, HostEvent } from './host.js';
 export { Repeater } from './repeater.js';
 export { Hub } from './hub.js';
-export type { HubOptions } from './hub.js';
+export type { HubOptions, HubPortCounters } from './hub.js';
 export { periodicSchedule, poissonSchedule } from './traffic.js';
 export { PortTap, TapBase, SignalRecorder, vcdTimescale } from './observe.js';
 export { BurstTap } from './burst-tap.js';

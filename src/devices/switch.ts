@@ -120,14 +120,17 @@ export class Switch<M extends LinkMode = 'symbol'> implements Clocked {
   readonly stp: StpBridge | undefined;
   /** One MAC per port: its `port` is the attachment point, its `counters` the port counters. */
   readonly macs: readonly MacOf<M>[];
+  /** The ports, for cables (`Port` in symbol mode, `BurstPort` in burst mode): `macs[i].port`. */
+  readonly ports: readonly PortOf<M>[];
   /** Switch counters. */
   readonly counters: SwitchCounters = { received: 0, copies: 0, queueDrops: 0, bpdusSent: 0, cutThrough: 0 };
   private readonly rates: RateMbps[];
   private readonly duplex: ('full' | 'half')[];
-  /** Per ingress port: the decision taken on the header (cut-through), for the frame still arriving. */
-  private readonly early: (ForwardingDecision | undefined)[];
-  /** Per ingress port: the ports that frame was relayed to cut-through. */
-  private readonly earlyCut: number[][];
+  /**
+   * Per ingress port, for the frame still arriving: the decision taken on its header (cut-through),
+   * left with the ports still to serve, and the ports it was relayed to already.
+   */
+  private readonly early: ({ readonly d: ForwardingDecision; readonly cut: readonly number[] } | undefined)[];
   private readonly baseAgeing: number;
   // Sparse stepping: each port MAC's next event, asked again only when it was stepped, its port
   // received a change, or it was given a frame; so the cost per frame does not grow with ports.
@@ -159,8 +162,7 @@ export class Switch<M extends LinkMode = 'symbol'> implements Clocked {
     const timing = options.timing ?? DEFAULT_TIMING;
     this.rates = rates;
     this.duplex = duplex;
-    this.early = new Array<ForwardingDecision | undefined>(n).fill(undefined);
-    this.earlyCut = Array.from({ length: n }, () => []);
+    this.early = new Array<{ d: ForwardingDecision; cut: number[] } | undefined>(n).fill(undefined);
     const cutThrough = options.cutThrough === true;
     const portMac = (i: number): Mac => asMac(((options.mac as number) + 1 + i) % 2 ** 48);
     this.onForward = options.onForward;
@@ -184,6 +186,7 @@ export class Switch<M extends LinkMode = 'symbol'> implements Clocked {
       m.port.onRx = () => this.markMac(i);
       return m;
     });
+    this.ports = this.macs.map((m) => m.port as PortOf<M>);
     this.macIndex = new Map(this.macs.map((m, i) => [m as StationBase, i]));
     this.sched = new EventSchedule(n);
     this.dirty = new Int32Array(n);
@@ -200,10 +203,6 @@ export class Switch<M extends LinkMode = 'symbol'> implements Clocked {
     }
   }
 
-  /** The ports, for cables (`Port` in symbol mode, `BurstPort` in burst mode). */
-  get ports(): readonly PortOf<M>[] {
-    return this.macs.map((m) => m.port as PortOf<M>);
-  }
 
   /** Evaluates the port MACs with work at this cycle (the others would do nothing). */
   evaluate(cycle: number): void {
@@ -314,11 +313,9 @@ export class Switch<M extends LinkMode = 'symbol'> implements Clocked {
           deferredUntagged.push(d.untagged[k]!);
         }
       }
-      this.early[ingress] = { ...d, ports: deferred, untagged: deferredUntagged };
-      this.earlyCut[ingress] = cut;
+      this.early[ingress] = { d: { ...d, ports: deferred, untagged: deferredUntagged }, cut };
     } else {
-      this.early[ingress] = d;
-      this.earlyCut[ingress] = [];
+      this.early[ingress] = { d, cut };
     }
     if (cut.length > 0) source.onDone = () => cut.forEach((p) => this.markMac(p));
   }
@@ -327,7 +324,7 @@ export class Switch<M extends LinkMode = 'symbol'> implements Clocked {
     this.counters.received++;
     const early = this.early[ingress];
     this.early[ingress] = undefined;
-    const d = early ?? this.core.decide(ingress, frame, cycle);
+    const d = early?.d ?? this.core.decide(ingress, frame, cycle);
     if (d.kind === 'local') {
       if (d.reason === 'bpdu' && this.stp !== undefined) {
         this.stp.receive(ingress, frame, cycle);
@@ -356,7 +353,7 @@ export class Switch<M extends LinkMode = 'symbol'> implements Clocked {
       else this.counters.queueDrops++;
     }
     if (this.onForward !== undefined) {
-      const cut = early === undefined ? [] : this.earlyCut[ingress]!;
+      const cut = early?.cut ?? [];
       this.onForward(ingress, cut.length === 0 ? d.ports : [...cut, ...d.ports].sort((a, b) => a - b), frame, cycle);
     }
   }

@@ -203,12 +203,21 @@ export function encodeFrame(f: Frame): Uint8Array {
   b[at] = f.type >>> 8;
   b[at + 1] = f.type & 0xff;
   b.set(f.payload, at + 2);
+  writeFcs(b, body);
+  return b;
+}
+
+/**
+ * Writes the FCS of `b[0, body)` into `b[body, body + 4)`, least significant byte first.
+ * @spec IEEE 802.3-2022 §3.2.9 (Frame Check Sequence field)
+ * @internal
+ */
+export function writeFcs(b: Uint8Array, body: number): void {
   const fcs = crc32(b, 0, body);
   b[body] = fcs & 0xff;
   b[body + 1] = (fcs >>> 8) & 0xff;
   b[body + 2] = (fcs >>> 16) & 0xff;
   b[body + 3] = fcs >>> 24;
-  return b;
 }
 
 /**

@@ -2,7 +2,7 @@ import { poke, type Clocked } from '../sim/kernel.js';
 import { BurstHost } from '../devices/burst-host.js';
 import { ForwardingCore, type ForwardingDropReason, FORWARDING_DROP_REASONS, isReservedAddress } from '../devices/forwarding.js';
 import { Host, type HostOptions, type StationBase } from '../devices/host.js';
-import { asMac, crc32, FRAME, isGroup, type Mac } from '../link/frame.js';
+import { asMac, FRAME, isGroup, writeFcs, type Mac } from '../link/frame.js';
 import { DEFAULT_TIMING, type LinkTiming, type RateMbps } from '../link/timing.js';
 import { NicError } from './errors.js';
 import { NicPcie, type FlushReason, type QueueFlushEvent } from './pcie.js';
@@ -102,11 +102,7 @@ export function nicToWire(b: Uint8Array): Uint8Array {
   const body = Math.max(b.length, FRAME.min - FRAME.fcs);
   const out = new Uint8Array(body + FRAME.fcs);
   out.set(b);
-  const fcs = crc32(out, 0, body);
-  out[body] = fcs & 0xff;
-  out[body + 1] = (fcs >>> 8) & 0xff;
-  out[body + 2] = (fcs >>> 16) & 0xff;
-  out[body + 3] = fcs >>> 24;
+  writeFcs(out, body);
   return out;
 }
 
