@@ -1,5 +1,5 @@
 import type { Clocked } from '../sim/kernel.js';
-import { SimError } from '../sim/kernel.js';
+import { attachCable, endOwners } from './port.js';
 import type { Rng } from '../sim/rng.js';
 import { noiseKey, throughCable, type BurstPort, type Segment } from './segment.js';
 import { DEFAULT_TIMING, amplitudeAfter, delayCycles } from './timing.js';
@@ -109,12 +109,7 @@ export class BurstCable implements Clocked {
 
   /** @throws {SimError} `sim.port-in-use` when a port already has a cable, `sim.bad-length` for a bad length. */
   constructor(readonly name: string, a: BurstPort, b: BurstPort, options: CableOptions, rng: Rng) {
-    if (a.attached || b.attached) throw new SimError('sim.port-in-use', `cable ${name}: port ${a.attached ? a.name : b.name} already has a cable`);
-    if (a === b) throw new SimError('sim.port-in-use', `cable ${name}: both ends on ${a.name}`);
-    a.attached = true;
-    b.attached = true;
-    a.cable = this;
-    b.cable = this;
+    attachCable(this, a, b);
     this.delay = delayCycles(options.metres, options.timing ?? DEFAULT_TIMING);
     this.attenuation = amplitudeAfter(options.metres);
     const key = noiseKey(rng);
@@ -143,7 +138,7 @@ export class BurstCable implements Clocked {
 
   /** The devices at both ends (the kernel's wake-ups). */
   *wakes(): Iterable<Clocked> {
-    for (const p of this.ends) if (p.owner !== undefined) yield p.owner;
+    yield* endOwners(this.ends);
   }
 
   /** Work at the first cycle after an end changes what it drives, and when an edge arrives. */

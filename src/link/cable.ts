@@ -1,7 +1,6 @@
 import type { Clocked } from '../sim/kernel.js';
-import { SimError } from '../sim/kernel.js';
 import type { Rng } from '../sim/rng.js';
-import type { Port, Symbol } from './port.js';
+import { attachCable, endOwners, type Port, type Symbol } from './port.js';
 import { noiseByte, noiseKey } from './segment.js';
 import { CABLE, DEFAULT_TIMING, amplitudeAfter, delayCycles, type LinkTiming } from './timing.js';
 
@@ -9,11 +8,28 @@ import { CABLE, DEFAULT_TIMING, amplitudeAfter, delayCycles, type LinkTiming } f
 interface Line {
   readonly from: Port;
   readonly to: Port;
-  readonly due: Float64Array;
-  readonly sym: (Symbol | null)[];
+  due: Float64Array;
+  sym: (Symbol | null)[];
   head: number;
   len: number;
   staged: Symbol | null;
+}
+
+/** First capacity of a line's ring of symbols in flight. */
+const RING_START = 64;
+
+/** Doubles a full ring, keeping its symbols in order from slot 0. */
+function grow(l: Line): void {
+  const cap = l.due.length;
+  const due = new Float64Array(cap * 2);
+  const sym = new Array<Symbol | null>(cap * 2).fill(null);
+  for (let i = 0; i < l.len; i++) {
+    due[i] = l.due[(l.head + i) % cap]!;
+    sym[i] = l.sym[(l.head + i) % cap]!;
+  }
+  l.due = due;
+  l.sym = sym;
+  l.head = 0;
 }
 
 /**
@@ -58,18 +74,15 @@ export class Cable implements Clocked {
    * @throws {SimError} `sim.port-in-use` when a port already has a cable, `sim.bad-length` for a bad length.
    */
   constructor(readonly name: string, a: Port, b: Port, options: CableOptions, rng: Rng) {
-    if (a.attached || b.attached) throw new SimError('sim.port-in-use', `cable ${name}: port ${a.attached ? a.name : b.name} already has a cable`);
-    if (a === b) throw new SimError('sim.port-in-use', `cable ${name}: both ends on ${a.name}`);
-    a.attached = true;
-    b.attached = true;
-    a.cable = this;
-    b.cable = this;
+    attachCable(this, a, b);
     this.ends = [a, b];
     this.delay = delayCycles(options.metres, options.timing ?? DEFAULT_TIMING);
     this.attenuation = amplitudeAfter(options.metres);
     this.key = noiseKey(rng);
-    // At most one symbol enters per cycle and each stays `delay` cycles: delay + 1 slots suffice.
-    const line = (from: Port, to: Port): Line => ({ from, to, due: new Float64Array(this.delay + 1), sym: new Array<Symbol | null>(this.delay + 1).fill(null), head: 0, len: 0, staged: null });
+    // At most one symbol enters per cycle and each stays `delay` cycles, so delay + 1 slots would
+    // always do; the ring starts small and doubles when full, so memory follows the symbols really
+    // in flight, not the length of the cable (a kilometre-long cable must not allocate millions).
+    const line = (from: Port, to: Port): Line => ({ from, to, due: new Float64Array(RING_START), sym: new Array<Symbol | null>(RING_START).fill(null), head: 0, len: 0, staged: null });
     this.lines = [line(a, b), line(b, a)];
   }
 
@@ -77,6 +90,7 @@ export class Cable implements Clocked {
   evaluate(cycle: number): void {
     for (const l of this.lines) {
       const s = l.from.tx;
+      if (s !== null && l.len === l.due.length) grow(l);
       const cap = l.due.length;
       if (s !== null) {
         let byte = s.byte;
@@ -112,7 +126,7 @@ export class Cable implements Clocked {
 
   /** The devices at both ends (the kernel's wake-ups). */
   *wakes(): Iterable<Clocked> {
-    for (const p of this.ends) if (p.owner !== undefined) yield p.owner;
+    yield* endOwners(this.ends);
   }
 
   /** Work while anything is in flight, driven, or still showing at an end. */

@@ -1,4 +1,4 @@
-import type { Clocked } from '../sim/kernel.js';
+import { SimError, type Clocked } from '../sim/kernel.js';
 
 /**
  * What a wire carries during one cycle: nothing (idle), or part of a byte symbol.
@@ -25,6 +25,36 @@ export interface Symbol {
 export const EXTENSION = 0x100;
 
 /**
+ * What a cable needs of the ports at its ends, in either link mode.
+ * @internal
+ */
+export interface CableEnd {
+  /** For errors. */
+  readonly name: string;
+  /** The cable attached, if any. */
+  cable: Clocked | undefined;
+  /** The device the port belongs to. */
+  owner: Clocked | undefined;
+}
+
+/**
+ * Attaches `cable` to ports `a` and `b` (symbol and burst cables alike).
+ * @throws {SimError} `sim.port-in-use` when a port already has a cable, or both ends are one port.
+ * @internal
+ */
+export function attachCable(cable: Clocked, a: CableEnd, b: CableEnd): void {
+  if (a.cable !== undefined || b.cable !== undefined) throw new SimError('sim.port-in-use', `cable ${cable.name}: port ${a.cable !== undefined ? a.name : b.name} already has a cable`);
+  if (a === b) throw new SimError('sim.port-in-use', `cable ${cable.name}: both ends on ${a.name}`);
+  a.cable = cable;
+  b.cable = cable;
+}
+
+/** The devices at a cable's ends (its kernel wake-ups). @internal */
+export function* endOwners(ends: readonly CableEnd[]): Iterable<Clocked> {
+  for (const p of ends) if (p.owner !== undefined) yield p.owner;
+}
+
+/**
  * A device's attachment to a cable: what the device drives (`tx`, published at its commit) and what
  * reaches it (`rx`, published by the cable's commit). Both hold committed values only.
  * @category Link
@@ -34,8 +64,10 @@ export class Port {
   tx: Symbol | null = null;
   /** What reaches the device this cycle (committed by the cable), or null for idle. */
   rx: Symbol | null = null;
-  /** The cable attached, if any (set by {@link Cable}). */
-  attached = false;
+  /** Whether a cable is attached. */
+  get attached(): boolean {
+    return this.cable !== undefined;
+  }
   /** The component that drives `tx` and reads `rx` (set by the device that owns the port), for the kernel's wake-ups. */
   owner: Clocked | undefined;
   /** The cable attached (set by the cable), for the kernel's wake-ups. */

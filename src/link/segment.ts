@@ -159,8 +159,10 @@ export class BurstPort {
   rxPrev: Segment | null = null;
   /** The cycle from which `rxPrev` held. */
   rxPrevFrom = -1;
-  /** The cable attached, if any (set by the cable). */
-  attached = false;
+  /** Whether a cable is attached. */
+  get attached(): boolean {
+    return this.cable !== undefined;
+  }
   /** The component that drives `tx` and reads `rx` (set by the device that owns the port), for the kernel's wake-ups. */
   owner: Clocked | undefined;
   /** The cable attached (set by the cable), for the kernel's wake-ups. */
