@@ -88,7 +88,12 @@ describe('iovsim sim', () => {
     expect(burst.trace).toBe(sym.trace);
     expect(burst.pcap).toBe(sym.pcap); // the same pcap file from either mode
     const events = sym.trace.trim().split('\n').map((l) => JSON.parse(l) as { host: string; kind: string; cycle: number });
-    expect(events.filter((e) => e.kind === 'rx').length).toBe(Object.values(sym.hosts as Record<string, { rxFrames: number }>).reduce((n, h) => n + h.rxFrames, 0));
+    const hosts = Object.values(sym.hosts as Record<string, { rxFrames: number; txFrames: number; drops: Record<string, number> }>);
+    expect(events.filter((e) => e.kind === 'rx').length).toBe(hosts.reduce((n, h) => n + h.rxFrames, 0));
+    expect(events.filter((e) => e.kind === 'tx-done').length).toBe(hosts.reduce((n, h) => n + h.txFrames, 0));
+    const drops = hosts.reduce((n, h) => n + Object.values(h.drops).reduce((x, y) => x + y, 0), 0);
+    expect(drops).toBeGreaterThan(0); // floods of unknown unicast reach hosts they are not for
+    expect(events.filter((e) => e.kind === 'drop').length).toBe(drops);
     expect(events.map((e) => e.cycle)).toEqual([...events.map((e) => e.cycle)].sort((a, b) => a - b));
     expect(sym.switches.sw.received).toBe(16);
     expect(sym.switches.sw.cutThrough).toBeGreaterThan(0);
