@@ -38,7 +38,7 @@ export type {
 export { LspciParseError, parseLspciDump, formatLspciDump, formatLspciDumps, formatPciAddress, parsePciAddress, describeFunction } from './formats/index.js';
 export type { PciAddress, DumpFunction, LspciDumpInput, LspciDumpSize, LspciParseErrorCode, PciAddressFormatOptions, DescribeFunctionOptions } from './formats/index.js';
 export { Kernel, SimError, Rng, streamSeed, hashAt, poke, EventSchedule } from './sim/index.js';
-export type { Clocked, KernelOptions, StopReason } from './sim/index.js';
+export type { Clocked, KernelOptions, StopReason, Wire } from './sim/index.js';
 export {
   BROADCAST, FRAME, parseMac, asMac, formatMac, isGroup, crc32, encodeFrame, decodeFrame, withPreamble,
   CABLE, DEFAULT_TIMING, cyclesPerByte, delayCycles, amplitudeAfter, Port, Cable, EXTENSION,

@@ -7,9 +7,10 @@ import { TapBase, type Burst, type PortTapOptions } from './observe.js';
  * each carrier burst with its first and last cycle and its bytes, exactly as a tap on the same port
  * in symbol mode would (a property checks it), so pcap files come out of burst-mode runs too.
  *
- * @remarks The tap reads each side's segment and the cycle it holds from (`txFrom`, `rxFrom`), so
- * it needs no step of its own: it is stepped with every other component (`observer`), and
- * {@link BurstTap.flush} takes in what the last step published.
+ * @remarks The port tells the tap of every edge on each side with the cycle it holds from
+ * ({@link BurstPort.watch}), so the tap sees every burst even when nothing is stepped between its
+ * edges. It is stepped with every other component (`observer`) only to know the last cycle run,
+ * where {@link BurstTap.flush} cuts a burst still open.
  * @example
  * ```ts
  * const tap = k.add(new BurstTap('tap0', host.port, { direction: 'both' }));
@@ -23,7 +24,6 @@ export class BurstTap extends TapBase implements Clocked {
   private readonly seen: { rx: Segment | null; tx: Segment | null } = { rx: null, tx: null };
   private readonly since = { rx: 0, tx: 0 };
   private readonly open: { rx: Burst | undefined; tx: Burst | undefined } = { rx: undefined, tx: undefined };
-  private staged: { rx: Segment | null; tx: Segment | null; rxFrom: number; txFrom: number } = { rx: null, tx: null, rxFrom: 0, txFrom: 0 };
   private lastCommit = -1;
 
   /**
@@ -34,19 +34,16 @@ export class BurstTap extends TapBase implements Clocked {
    */
   constructor(name: string, readonly port: BurstPort, options: PortTapOptions = {}) {
     super(name, options);
+    port.watch((side, s, from) => {
+      if (this.direction !== (side === 'rx' ? 'tx' : 'rx')) this.observe(side, s, from);
+    });
   }
 
-  /** Reads the committed port state. */
-  evaluate(): void {
-    const p = this.port;
-    this.staged = { rx: p.rx, tx: p.tx, rxFrom: p.rxFrom, txFrom: p.txFrom };
-  }
+  /** Nothing to read: the port tells the tap of every edge. */
+  evaluate(): void {}
 
-  /** Takes in the changes seen. */
+  /** Notes the last cycle stepped (the end of a burst still open at {@link BurstTap.flush}). */
   commit(cycle: number): void {
-    const s = this.staged;
-    if (this.direction !== 'tx') this.observe('rx', s.rx, s.rxFrom);
-    if (this.direction !== 'rx') this.observe('tx', s.tx, s.txFrom);
     this.lastCommit = cycle;
   }
 

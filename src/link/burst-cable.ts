@@ -1,18 +1,17 @@
-import type { Clocked } from '../sim/kernel.js';
-import { attachCable, endOwners } from './port.js';
+import { poke, type Clocked, type Wire } from '../sim/kernel.js';
+import { attachCable } from './port.js';
 import type { Rng } from '../sim/rng.js';
 import { noiseKey, throughCable, type BurstPort, type Segment } from './segment.js';
 import { DEFAULT_TIMING, amplitudeAfter, delayCycles } from './timing.js';
 import type { CableOptions } from './cable.js';
 
 /**
- * One direction of a burst-mode delay: the edges (segment changes) in flight, each with the cycle
- * it is published at the far end.
+ * A polled burst-mode delay inside a device (a repeater's latency): the edges (segment changes) in
+ * flight, each with the cycle it is published at the far end.
  *
- * @remarks What `from.tx` shows at cycle t (committed) appears at `to.rx` at cycle t + delay, as in
- * symbol mode, where each symbol takes the same path. The line must be evaluated at the first
- * cycle after each change of the near end (or be told of it with {@link SegmentLine.push});
- * {@link SegmentLine.pending} tells the kernel so.
+ * @remarks What `read()` shows at cycle t (committed) is published at cycle t + delay. The owning
+ * device evaluates the line at the first cycle after each change of what it reads;
+ * {@link SegmentLine.pending} tells it when. (Cables do not poll: see {@link BurstCable}.)
  * @example
  * ```ts
  * const line = new SegmentLine(() => a.tx, (s, cycle) => b.deliver(s, cycle), 63, (s) => s, () => {});
@@ -41,17 +40,6 @@ export class SegmentLine {
     private readonly transform: (s: Segment) => Segment,
     private readonly onShown: (s: Segment, from: number, to: number) => void,
   ) {}
-
-  /**
-   * The near end changed at `cycle` (called from the driving device's commit): the edge is queued
-   * at once, so the line need not be stepped the cycle after to notice it. Same result as polling.
-   */
-  push(s: Segment | null, cycle: number): void {
-    if (s === this.seen) return;
-    this.seen = s;
-    this.due.push(cycle + this.delay);
-    this.segs.push(s === null ? null : this.transform(s));
-  }
 
   /** Reads the near end; stages what reaches the far end at `cycle`. */
   evaluate(cycle: number): void {
@@ -84,11 +72,66 @@ export class SegmentLine {
 }
 
 /**
+ * One direction of a burst-mode cable, run by the kernel as timed events (a {@link Wire}): each
+ * edge its near end drives at cycle t is published at the far end at t + delay, without the cable
+ * being stepped. At most one edge is published per cycle (a later one waits a cycle), as a
+ * stepped line would do.
+ */
+class CableLine implements Wire {
+  private seen: Segment | null = null;
+  private dues: number[] = [];
+  private segs: (Segment | null)[] = [];
+  private head = 0;
+  private last = -Infinity;
+  private shownSince = 0;
+  onSchedule: (() => void) | undefined;
+
+  constructor(
+    private readonly to: BurstPort,
+    private readonly delay: number,
+    private readonly transform: (s: Segment) => Segment,
+    private readonly onShown: (s: Segment, from: number, to: number) => void,
+  ) {}
+
+  /** The near end drives `s` from `cycle` on (from the driving device's commit). */
+  push(s: Segment | null, cycle: number): void {
+    if (s === this.seen) return;
+    this.seen = s;
+    this.dues.push(cycle + this.delay);
+    this.segs.push(s === null ? null : this.transform(s));
+    if (this.dues.length - this.head === 1) this.onSchedule?.();
+  }
+
+  due(): number {
+    return this.head < this.dues.length ? Math.max(this.dues[this.head]!, this.last + 1) : Infinity;
+  }
+
+  fire(cycle: number): void {
+    const to = this.to;
+    const s = this.segs[this.head]!;
+    this.segs[this.head] = null;
+    if (++this.head === this.dues.length) {
+      this.head = 0;
+      this.dues.length = 0;
+      this.segs.length = 0;
+    }
+    this.last = cycle;
+    if (to.rx !== null) this.onShown(to.rx, this.shownSince, cycle);
+    this.shownSince = cycle;
+    to.deliver(s, cycle);
+    const owner = to.owner;
+    if (owner !== undefined) poke(owner);
+  }
+}
+
+/**
  * A point-to-point cable in burst mode: the same cable as {@link Cable}, moving whole segments
  * (frames, jam) with exact start and end cycles instead of one symbol per cycle. Delay,
  * attenuation and the receiver threshold are the same, and a weak segment gets exactly the noise
  * symbol mode would give it, so both modes deliver the same frames at the same cycles.
  *
+ * @remarks The cable is passive: it is never stepped. Each direction is a {@link Wire} that the
+ * kernel runs as timed events, so an edge costs no kernel step of its own.
  * @spec IEEE 802.3-2022 §14.4 (link segment), §25 (100BASE-TX)
  * @example
  * ```ts
@@ -104,8 +147,9 @@ export class BurstCable implements Clocked {
   readonly attenuation: number;
   /** Symbols (cycles) corrupted because they arrived below the threshold, as in symbol mode. */
   corrupted = 0;
-  private readonly lines: [SegmentLine, SegmentLine];
-  private readonly ends: [BurstPort, BurstPort];
+  /** Never stepped: its two directions are wires the kernel runs. */
+  readonly passive = true;
+  private readonly lines: [CableLine, CableLine];
 
   /** @throws {SimError} `sim.port-in-use` when a port already has a cable, `sim.bad-length` for a bad length. */
   constructor(readonly name: string, a: BurstPort, b: BurstPort, options: CableOptions, rng: Rng) {
@@ -113,36 +157,31 @@ export class BurstCable implements Clocked {
     this.delay = delayCycles(options.metres, options.timing ?? DEFAULT_TIMING);
     this.attenuation = amplitudeAfter(options.metres);
     const key = noiseKey(rng);
-    const line = (from: BurstPort, to: BurstPort): SegmentLine =>
-      new SegmentLine(() => from.tx, (s, cycle) => to.deliver(s, cycle), this.delay, (s) => throughCable(s, this.delay, this.attenuation, key), (s, t0, t1) => {
+    const line = (to: BurstPort): CableLine =>
+      new CableLine(to, this.delay, (s) => throughCable(s, this.delay, this.attenuation, key), (s, t0, t1) => {
         const last = s.noise[s.noise.length - 1];
         if (last !== undefined && last.key === key && last.at === s.base) this.corrupted += t1 - t0;
       });
-    this.lines = [line(a, b), line(b, a)];
-    this.ends = [b, a];
-    a.onTx = (s, cycle) => this.lines[0].push(s, cycle);
-    b.onTx = (s, cycle) => this.lines[1].push(s, cycle);
+    const ab = line(b);
+    const ba = line(a);
+    this.lines = [ab, ba];
+    a.onTx = (s, cycle) => ab.push(s, cycle);
+    b.onTx = (s, cycle) => ba.push(s, cycle);
   }
 
-  /** Reads each end's transmitter and stages arrivals. */
-  evaluate(cycle: number): void {
-    this.lines[0].evaluate(cycle);
-    this.lines[1].evaluate(cycle);
+  /** Nothing: the cable is never stepped (see {@link BurstCable.wires}). */
+  evaluate(): void {}
+
+  /** Nothing: the cable is never stepped. */
+  commit(): void {}
+
+  /** The two directions, run by the kernel as timed events. */
+  wires(): Iterable<Wire> {
+    return this.lines;
   }
 
-  /** Publishes arrivals. */
-  commit(cycle: number): void {
-    this.lines[0].commit(cycle, this.ends[0].rx);
-    this.lines[1].commit(cycle, this.ends[1].rx);
-  }
-
-  /** The devices at both ends (the kernel's wake-ups). */
-  *wakes(): Iterable<Clocked> {
-    yield* endOwners(this.ends);
-  }
-
-  /** Work at the first cycle after an end changes what it drives, and when an edge arrives. */
-  nextEvent(from: number): number {
-    return Math.min(this.lines[0].pending(from), this.lines[1].pending(from));
+  /** Never any work of its own: its wires carry the edges. */
+  nextEvent(): number {
+    return Infinity;
   }
 }

@@ -172,23 +172,39 @@ export class BurstPort {
   /** Set by the cable: told of every change of `tx` with its cycle (see {@link BurstPort.drive}). */
   onTx: ((s: Segment | null, cycle: number) => void) | undefined;
 
+  /** Passive watchers (taps), told of every edge on either side, in order. */
+  private watchers: ((side: 'rx' | 'tx', s: Segment | null, from: number) => void)[] | undefined;
+
   /** @param name - `device.portN`, for traces and errors. */
   constructor(readonly name: string) {}
 
-  /** Drives `s` from `cycle` on (call from the device's commit): sets `tx` and tells the cable at once. */
+  /**
+   * Adds a passive watcher, told of every change of `tx` (as driven) and `rx` (as delivered) with
+   * the cycle it holds from: a tap sees every edge even when no component steps between two edges.
+   */
+  watch(fn: (side: 'rx' | 'tx', s: Segment | null, from: number) => void): void {
+    (this.watchers ??= []).push(fn);
+  }
+
+  /**
+   * Drives `s` from `cycle` on (call from the device's commit): sets `tx` and tells the cable at
+   * once. This is the only way to change `tx`: the cable is never stepped to look.
+   */
   drive(s: Segment | null, cycle: number): void {
     this.tx = s;
     this.txFrom = cycle;
     this.onTx?.(s, cycle);
+    if (this.watchers !== undefined) for (const w of this.watchers) w('tx', s, cycle);
   }
 
-  /** Sets what reaches the device from `cycle` on (called by the cable at its commit). */
+  /** Sets what reaches the device from `cycle` on (called by the cable when the edge arrives). */
   deliver(s: Segment | null, cycle: number): void {
     this.rxPrev = this.rx;
     this.rxPrevFrom = this.rxFrom;
     this.rx = s;
     this.rxFrom = cycle;
     this.onRx?.();
+    if (this.watchers !== undefined) for (const w of this.watchers) w('rx', s, cycle);
   }
 }
 

@@ -6,5 +6,5 @@
  */
 export { Kernel, SimError, poke } from './kernel.js';
 export { EventSchedule } from './schedule.js';
-export type { Clocked, KernelOptions, StopReason } from './kernel.js';
+export type { Clocked, KernelOptions, StopReason, Wire } from './kernel.js';
 export { Rng, streamSeed, hashAt } from './rng.js';

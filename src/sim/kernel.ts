@@ -45,6 +45,32 @@ export interface Clocked {
    * declare or touch it.
    */
   onPoke?: (() => void) | undefined;
+  /**
+   * A passive component (a burst-mode cable): never stepped and never asked for its next event;
+   * all it does is done by its {@link Clocked.wires}, which the kernel runs as timed events.
+   */
+  readonly passive?: boolean;
+  /** The delay lines this component owns, which the kernel runs without stepping it (see {@link Wire}). */
+  wires?(): Iterable<Wire>;
+}
+
+/**
+ * A delay line the kernel runs as timed events instead of stepping its owner: what one end drives
+ * at cycle t is published at the other end at a later cycle, and nothing happens in between.
+ *
+ * @remarks `fire(t)` publishes the value due at cycle `t` as if committed at `t` (receivers see it
+ * from `t + 1`); the kernel calls it after the commits of cycle `t`, or before the first cycle after
+ * `t` that it steps, which gives the same result because no component evaluates in between. The
+ * line wakes the component it publishes to (with {@link poke}).
+ * @category Sim Kernel
+ */
+export interface Wire {
+  /** The cycle of the next publication, or `Infinity`. */
+  due(): number;
+  /** Publishes what is due at `cycle` (= `due()`). */
+  fire(cycle: number): void;
+  /** Set by the kernel: called by the line when `due()` may have changed (an edge was queued). */
+  onSchedule?: (() => void) | undefined;
 }
 
 /**
@@ -97,7 +123,9 @@ export class SimError extends Error {
 /**
  * The simulation kernel: integer cycles, two-phase stepping (every component evaluates before any
  * commits, so component order never changes a result), one independent random stream per
- * component, and idle skipping.
+ * component, and idle skipping. Delay lines ({@link Wire}s, e.g. burst-mode cables) run as timed
+ * events between steps: a publication due at cycle t happens after the commits of t and before
+ * anything evaluates at t + 1, as if the line had been stepped at t.
  *
  * @example
  * ```ts
@@ -131,6 +159,9 @@ export class Kernel {
   private isDirty = new Uint8Array(0);
   private index = new Map<Clocked, number>();
   private dynamic = new Uint8Array(0);
+  private lines: Wire[] = [];
+  private timers = new EventSchedule(0);
+  private timerDue = new Int32Array(0);
   private readonly wakeFn = (c: Clocked): void => {
     const j = this.index.get(c);
     if (j !== undefined) this.markDirty(j);
@@ -153,7 +184,7 @@ export class Kernel {
     const i = this.parts.length;
     this.parts.push(c);
     this.wakeLists = undefined;
-    (c as { onPoke?: (() => void) | undefined }).onPoke = () => {
+    (c as { onPoke?: (() => void) | undefined }).onPoke = c.passive === true ? undefined : () => {
       if (this.wakeLists !== undefined) this.markDirty(i); // before the first step everything is asked anyway
     };
     return c;
@@ -171,9 +202,11 @@ export class Kernel {
 
   /** Executes one cycle: every component evaluates, then every component commits. */
   step(): void {
+    if (this.wakeLists === undefined) this.prepare();
     const c = this.cycle;
     for (const p of this.parts) p.evaluate(c);
     for (const p of this.parts) p.commit(c);
+    this.fireTimers(c + 1);
     this.cycle = c + 1;
     this.stepped++;
   }
@@ -212,6 +245,21 @@ export class Kernel {
     this.activeCount = n;
   }
 
+  /** Runs every wire publication due before `limit`, earliest first (ties in wire order). */
+  private fireTimers(limit: number): void {
+    const timers = this.timers;
+    const lines = this.lines;
+    const due = this.timerDue;
+    for (let t = timers.peek(); t < limit; t = timers.peek()) {
+      const k = timers.takeDue(t, due);
+      for (let j = 0; j < k; j++) {
+        const w = lines[due[j]!]!;
+        w.fire(t);
+        timers.set(due[j]!, w.due());
+      }
+    }
+  }
+
   private markDirty(i: number): void {
     if (this.isDirty[i] === 1) return;
     this.isDirty[i] = 1;
@@ -222,8 +270,9 @@ export class Kernel {
   private prepare(): void {
     const parts = this.parts;
     const n = parts.length;
-    this.index = new Map<Clocked, number>(parts.map((p, i) => [p, i]));
+    this.index = new Map<Clocked, number>(parts.flatMap((p, i) => (p.passive === true ? [] : [[p, i] as const])));
     this.wakeLists = parts.map((p) => {
+      if (p.passive === true) return new Int32Array(0);
       if (typeof p.wakes !== 'function') return null;
       const out: number[] = [];
       for (const w of p.wakes()) {
@@ -241,7 +290,14 @@ export class Kernel {
     this.dirtyStack = new Int32Array(n);
     this.isDirty = new Uint8Array(n);
     this.dirtyCount = 0;
-    for (let i = 0; i < n; i++) this.markDirty(i);
+    for (let i = 0; i < n; i++) if (parts[i]!.passive !== true) this.markDirty(i);
+    this.lines = parts.flatMap((p) => (typeof p.wires === 'function' ? [...p.wires()] : []));
+    this.timers = new EventSchedule(this.lines.length);
+    this.timerDue = new Int32Array(this.lines.length);
+    this.lines.forEach((w, j) => {
+      w.onSchedule = () => this.timers.set(j, w.due());
+      this.timers.set(j, w.due());
+    });
   }
 
   /**
@@ -273,7 +329,7 @@ export class Kernel {
   /** Earliest cycle ≥ the current one at which any component has work, or Infinity. */
   nextEvent(): number {
     const now = this.cycle;
-    let next = Infinity;
+    let next = this.wakeLists === undefined ? Infinity : Math.max(this.timers.peek(), now);
     for (const p of this.parts) {
       const n = p.nextEvent(now);
       if (n <= now) return now; // someone has work now: no need to ask the rest
@@ -292,11 +348,23 @@ export class Kernel {
     const budget = opts.cycles ?? Infinity;
     if (budget !== Infinity && (!Number.isInteger(budget) || budget < 0)) throw new SimError('sim.bad-option', `cycles ${budget} is not a non-negative integer`);
     const end = this.cycle + budget;
-    if (this.wakeLists !== undefined) for (let i = 0; i < this.parts.length; i++) this.markDirty(i); // user code may have changed anything between runs
+    if (this.wakeLists === undefined) {
+      this.prepare();
+    } else {
+      // User code may have changed anything between runs.
+      for (let i = 0; i < this.parts.length; i++) if (this.parts[i]!.passive !== true) this.markDirty(i);
+    }
     while (this.cycle < end) {
       if (this.skipIdle) {
-        const next = this.collect();
-        if (next === Infinity) {
+        let next = this.collect();
+        // Wire publications due before the next step happen first (they wake their receivers).
+        // Nothing is stepped before `next`, so the clock moves past each publication.
+        for (let t = this.timers.peek(); t < next && t < end; t = this.timers.peek()) {
+          this.fireTimers(t + 1);
+          if (this.cycle <= t) this.cycle = t + 1;
+          next = this.collect();
+        }
+        if (next === Infinity && this.timers.peek() === Infinity) {
           if (budget !== Infinity) this.cycle = end;
           return 'idle';
         }

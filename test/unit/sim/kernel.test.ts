@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Kernel, Rng, SimError, streamSeed, type Clocked } from '../../../src/sim/index.js';
+import { Kernel, Rng, SimError, poke, streamSeed, type Clocked, type Wire } from '../../../src/sim/index.js';
 import { BurstCable, Cable, asMac, type Frame } from '../../../src/link/index.js';
 import { BurstHost, Host } from '../../../src/devices/index.js';
 
@@ -88,4 +88,51 @@ describe('Kernel', () => {
       expect(run(false)).toEqual(fast);
     });
   }
+
+  it('SIM-SKIP-01: a wire publishes at its due cycle without a step, its receiver sees the value from the next cycle, with or without idle skipping', () => {
+    const run = (skipIdle: boolean) => {
+      const k = new Kernel({ seed: 1, skipIdle });
+      const seen: string[] = [];
+      let value = 0;
+      const queue: [number, number][] = [];
+      // A receiver that records what its input showed whenever the input changed.
+      const rx: Clocked = {
+        name: 'rx',
+        last: 0,
+        evaluate(cycle: number) {
+          if (value !== (this as unknown as { last: number }).last) seen.push(`${cycle}:${value}`);
+        },
+        commit() {
+          (this as unknown as { last: number }).last = value;
+        },
+        nextEvent(from: number) {
+          return value !== (this as unknown as { last: number }).last ? from : Infinity;
+        },
+        wakes: () => [],
+      } as Clocked;
+      const wire: Wire = {
+        due: () => (queue.length > 0 ? queue[0]![0] : Infinity),
+        fire(cycle: number) {
+          const [at, v] = queue.shift()!;
+          expect(cycle).toBe(at);
+          value = v;
+          poke(rx);
+        },
+      };
+      const line: Clocked = { name: 'line', passive: true, evaluate() {}, commit() {}, nextEvent: () => Infinity, wires: () => [wire] };
+      k.add(rx);
+      k.add(line);
+      queue.push([10, 1], [25, 2]);
+      expect(k.run({ cycles: 20 })).toBe('cycles');
+      expect(k.cycle).toBe(20);
+      queue.push([40, 3]);
+      wire.onSchedule?.();
+      expect(k.run()).toBe('idle');
+      return { seen, stepped: k.stepped };
+    };
+    const fast = run(true);
+    expect(fast.seen).toEqual(['11:1', '26:2', '41:3']);
+    expect(fast.stepped).toBe(3); // only the receiver's three steps: the wire costs none
+    expect(run(false).seen).toEqual(fast.seen);
+  });
 });
