@@ -7,6 +7,17 @@ import { FRAME } from '../link/frame.js';
 import { IFG_BYTES, JAM_BYTE, StationBase, headerLength, parseHeader, type HostOptions, type RelaySource } from './host.js';
 
 /**
+ * Whether `seg`, shown over cycles `[from, to)`, delivered a whole noise-free frame: every byte from
+ * the preamble's first to the last (carrier extension included), and nothing else.
+ */
+function isIntact(seg: Segment, from: number, to: number): boolean {
+  if (seg.bytes === null || seg.noise.length !== 0 || seg.pre !== FRAME.preambleSfd) return false;
+  const a = Math.max(0, Math.ceil((from - seg.base) / seg.cpb));
+  const b = Math.max(a, Math.ceil((to - seg.base) / seg.cpb));
+  return a === 0 && b === FRAME.preambleSfd + seg.bytes.length + seg.ext;
+}
+
+/**
  * An Ethernet host in burst mode: the same MAC as {@link Host} (queue, CSMA/CD, backoff, receive
  * filter, counters), driving its port with whole segments instead of one symbol per cycle. It is
  * evaluated only at edges: a transmission starting or ending, jam ending, a backoff or gap
@@ -32,6 +43,8 @@ export class BurstHost extends StationBase implements Clocked {
   private rxSince = 0;
   /** Pieces of the carrier burst being received (a burst may change segment without a gap). */
   private readonly pieces: { seg: Segment; from: number; to: number }[] = [];
+  /** The frame of the burst just ended, when it arrived as one intact segment (no piece kept). */
+  private whole: Uint8Array | null = null;
   /** Last cycle at which carrier was still seen (as the symbol host's `lastCarrier`). */
   private lastCarrier = -Infinity;
   // Staged by evaluate, applied by commit.
@@ -176,7 +189,9 @@ export class BurstHost extends StationBase implements Clocked {
       const was = this.rxSeg;
       if (this.headerAt !== undefined && cycle <= this.headerAt) this.headerAt = undefined; // the frame broke off inside its header
       if (was !== null) {
-        this.pieces.push({ seg: was, from: this.rxSince, to: at });
+        // A burst that was one intact frame needs no piece: it is taken whole below.
+        if (now !== null || this.pieces.length > 0 || !isIntact(was, this.rxSince, at)) this.pieces.push({ seg: was, from: this.rxSince, to: at });
+        else this.whole = was.bytes;
         if (now === null) this.lastCarrier = at;
         const src = this.rxSource;
         if (src !== undefined) {
@@ -199,7 +214,11 @@ export class BurstHost extends StationBase implements Clocked {
       }
       this.rxSeg = now;
       this.rxSince = at;
-      if (now === null && this.pieces.length > 0) {
+      if (this.whole !== null) {
+        const bytes = this.whole;
+        this.whole = null;
+        this.receivedFrame(bytes, cycle, true);
+      } else if (now === null && this.pieces.length > 0) {
         const intact = this.intactFrame();
         if (intact !== undefined) this.receivedFrame(intact, cycle, true);
         else {
@@ -215,11 +234,9 @@ export class BurstHost extends StationBase implements Clocked {
     const pieces = this.pieces;
     if (pieces.length !== 1) return undefined;
     const { seg, from, to } = pieces[0]!;
-    if (seg.bytes === null || seg.noise.length !== 0 || seg.pre !== FRAME.preambleSfd) return undefined;
-    const [a, b] = byteRange(seg, from, to);
-    if (a !== 0 || b !== FRAME.preambleSfd + seg.bytes.length + seg.ext) return undefined;
+    if (!isIntact(seg, from, to)) return undefined;
     pieces.length = 0;
-    return seg.bytes;
+    return seg.bytes!;
   }
 
   /** The bytes of the burst just ended, from its pieces. */

@@ -79,9 +79,11 @@ export class SegmentLine {
  */
 class CableLine implements Wire {
   private seen: Segment | null = null;
-  private dues: number[] = [];
-  private segs: (Segment | null)[] = [];
+  /** Edges in flight: a ring of publication cycles and segments (grows by doubling when full). */
+  private dues = new Float64Array(4);
+  private segs: (Segment | null)[] = [null, null, null, null];
   private head = 0;
+  private count = 0;
   private last = -Infinity;
   private shownSince = 0;
   onSchedule: (() => void) | undefined;
@@ -97,30 +99,42 @@ class CableLine implements Wire {
   push(s: Segment | null, cycle: number): void {
     if (s === this.seen) return;
     this.seen = s;
-    this.dues.push(cycle + this.delay);
-    this.segs.push(s === null ? null : this.transform(s));
-    if (this.dues.length - this.head === 1) this.onSchedule?.();
+    if (this.count === this.dues.length) this.grow();
+    const at = (this.head + this.count) & (this.dues.length - 1);
+    this.dues[at] = cycle + this.delay;
+    this.segs[at] = s === null ? null : this.transform(s);
+    if (++this.count === 1) this.onSchedule?.();
   }
 
   due(): number {
-    return this.head < this.dues.length ? Math.max(this.dues[this.head]!, this.last + 1) : Infinity;
+    return this.count > 0 ? Math.max(this.dues[this.head]!, this.last + 1) : Infinity;
   }
 
   fire(cycle: number): void {
     const to = this.to;
     const s = this.segs[this.head]!;
     this.segs[this.head] = null;
-    if (++this.head === this.dues.length) {
-      this.head = 0;
-      this.dues.length = 0;
-      this.segs.length = 0;
-    }
+    this.head = (this.head + 1) & (this.dues.length - 1);
+    this.count--;
     this.last = cycle;
     if (to.rx !== null) this.onShown(to.rx, this.shownSince, cycle);
     this.shownSince = cycle;
     to.deliver(s, cycle);
     const owner = to.owner;
     if (owner !== undefined) poke(owner);
+  }
+
+  private grow(): void {
+    const n = this.dues.length;
+    const dues = new Float64Array(n * 2);
+    const segs = new Array<Segment | null>(n * 2).fill(null);
+    for (let k = 0; k < n; k++) {
+      dues[k] = this.dues[(this.head + k) & (n - 1)]!;
+      segs[k] = this.segs[(this.head + k) & (n - 1)]!;
+    }
+    this.dues = dues;
+    this.segs = segs;
+    this.head = 0;
   }
 }
 
