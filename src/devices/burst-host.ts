@@ -50,15 +50,14 @@ export class BurstHost extends StationBase implements Clocked {
   // Staged by evaluate, applied by commit.
   private stagedTx: Segment | null | undefined;
   private stagedEvent: 'none' | 'start' | 'collision' | 'done' = 'none';
-  /** Whether the port showed a new value at this evaluate, and which. */
+  /**
+   * Whether the port changed since this MAC last stepped, how many changes it logged (a MAC with
+   * nothing to do at a burst's start takes the start in later, with every change since, in order),
+   * and the cycle of the last.
+   */
   private rxChanged = false;
-  private rxNew: Segment | null = null;
+  private rxTake = 0;
   private rxNewFrom = 0;
-  /** A whole burst that came and went while this MAC did not step (it had nothing to do at its start). */
-  private rxMissed: Segment | null = null;
-  private rxMissedFrom = 0;
-  /** `rxFrom` of the last port value taken in. */
-  private rxSeenFrom = -1;
   /** Cut-through: the evaluate cycle at which the arriving frame's header is complete, and its length. */
   private headerAt: number | undefined;
   private headerLen = 0;
@@ -74,6 +73,7 @@ export class BurstHost extends StationBase implements Clocked {
     super(name, options);
     this.port = new BurstPort(`${name}.port0`);
     this.port.owner = this;
+    this.port.keepLog = true;
   }
 
 
@@ -86,17 +86,10 @@ export class BurstHost extends StationBase implements Clocked {
   evaluate(cycle: number): void {
     const p = this.port;
     const rx = p.rx;
-    this.rxChanged = false;
-    if (p.rxFrom !== this.rxSeenFrom) {
-      // The port changed at rxFrom; the old value showed over [rxSince, rxFrom). A full-duplex MAC
-      // may not have stepped for the start of the burst now ending: take that start in first.
-      this.rxChanged = true;
-      this.rxNew = rx;
-      this.rxNewFrom = p.rxFrom;
-      const missed = p.rxPrev !== null && p.rxPrev !== this.rxSeg && p.rxPrevFrom > this.rxSeenFrom;
-      this.rxMissed = missed ? p.rxPrev : null;
-      this.rxMissedFrom = p.rxPrevFrom;
-    }
+    // The changes logged since the last step (the last one is `rx`, from rxFrom) are taken in at commit.
+    this.rxTake = p.logCount;
+    this.rxChanged = this.rxTake > 0;
+    this.rxNewFrom = p.rxFrom;
     this.headerDue = this.headerAt === cycle && !this.rxChanged;
     this.stagedTx = undefined;
     this.stagedEvent = 'none';
@@ -129,7 +122,8 @@ export class BurstHost extends StationBase implements Clocked {
   private canStart(cycle: number, rx: Segment | null): boolean {
     if (!this.hasWork || cycle < this.holdUntil || this.relaySrc !== undefined) return false;
     if (!this.half) return true;
-    const lastCarrier = this.rxChanged && rx === null && this.rxSeg !== null ? this.rxNewFrom : rx !== null ? cycle : this.lastCarrier;
+    // Carrier last seen: at the cycle before the port went idle, if that is news; now, if busy.
+    const lastCarrier = this.rxChanged && rx === null ? this.rxNewFrom : rx !== null ? cycle : this.lastCarrier;
     return rx === null && cycle > lastCarrier + IFG_BYTES * this.cpb;
   }
 
@@ -177,9 +171,9 @@ export class BurstHost extends StationBase implements Clocked {
       this.options.onHeader!(parseHeader((i) => segmentByte(seg, first + i), this.headerLen), cycle, src);
     }
     if (this.rxChanged) {
-      if (this.rxMissed !== null) this.rxEdge(this.rxMissed, this.rxMissedFrom, cycle);
-      this.rxEdge(this.rxNew, this.rxNewFrom, cycle);
-      this.rxSeenFrom = this.rxNewFrom;
+      const p = this.port;
+      for (let k = 0; k < this.rxTake; k++) this.rxEdge(p.logSeg[k]!, p.logFrom[k]!, cycle);
+      p.taken(this.rxTake);
     }
   }
 
@@ -257,10 +251,12 @@ export class BurstHost extends StationBase implements Clocked {
   /** Edges only: the next change of the port, the end of the transmission or jam, the next allowed start, the next offer. */
   nextEvent(from: number): number {
     const p = this.port;
-    if (p.rxFrom !== this.rxSeenFrom) {
-      // A full-duplex MAC without a header hook has nothing to do when a burst starts: it takes the
-      // burst in when it ends (or at its next step for any other reason).
-      const lazy = !this.half && this.options.onHeader === undefined && this.rxSeg === null && p.rx !== null;
+    if (p.logCount > 0) {
+      // A MAC without a header hook that cannot collide (full duplex, or half duplex and not
+      // sending) has nothing to do while a burst goes on: it takes every change in, in order, when
+      // the burst ends (the port goes idle) or at its next step for any other reason. Its deferral
+      // needs only the end.
+      const lazy = p.rx !== null && this.options.onHeader === undefined && (!this.half || (!this.sending && this.relaySrc === undefined));
       if (!lazy) return from;
     }
     let next = this.headerAt ?? Infinity;
@@ -273,7 +269,7 @@ export class BurstHost extends StationBase implements Clocked {
     if (from < this.jamUntil) next = Math.min(next, this.jamUntil);
     else if (this.txStart !== undefined) next = Math.min(next, this.txStart + this.pending!.symbols * this.cpb - 1);
     else if (this.port.tx !== null) return from;
-    else if (this.hasWork && !(this.half && this.rxSeg !== null)) next = Math.min(next, Math.max(this.holdUntil, this.half ? Math.floor(this.lastCarrier + IFG_BYTES * this.cpb + 1) : 0));
+    else if (this.hasWork && !(this.half && p.rx !== null)) next = Math.min(next, Math.max(this.holdUntil, this.half ? Math.floor(this.lastCarrier + IFG_BYTES * this.cpb + 1) : 0));
     next = Math.min(next, this.nextOffer);
     return Math.max(next, from);
   }

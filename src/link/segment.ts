@@ -155,10 +155,18 @@ export class BurstPort {
   txFrom = 0;
   /** The cycle from which `rx` holds. */
   rxFrom = -1;
-  /** What `rx` held before, and from when (a device that did not step for a change can still see it). */
-  rxPrev: Segment | null = null;
-  /** The cycle from which `rxPrev` held. */
-  rxPrevFrom = -1;
+  /**
+   * Every change of `rx` not yet taken by the device (oldest first, the last one being `rx`
+   * itself), when the device keeps a log ({@link BurstPort.keepLog}): a device that does not step
+   * at each edge still sees them all, in order, with their cycles.
+   */
+  readonly logSeg: (Segment | null)[] = [];
+  /** The cycle of each logged change. */
+  readonly logFrom: number[] = [];
+  /** Changes logged and not yet taken (see {@link BurstPort.taken}). */
+  logCount = 0;
+  /** Whether `deliver` logs changes (set by a device that takes them with {@link BurstPort.taken}). */
+  keepLog = false;
   /** Whether a cable is attached. */
   get attached(): boolean {
     return this.cable !== undefined;
@@ -171,6 +179,17 @@ export class BurstPort {
   onRx: (() => void) | undefined;
   /** Set by the cable: told of every change of `tx` with its cycle (see {@link BurstPort.drive}). */
   onTx: ((s: Segment | null, cycle: number) => void) | undefined;
+
+  /** The device took the first `n` logged changes. */
+  taken(n: number): void {
+    const rest = this.logCount - n;
+    for (let k = 0; k < rest; k++) {
+      this.logSeg[k] = this.logSeg[n + k]!;
+      this.logFrom[k] = this.logFrom[n + k]!;
+    }
+    for (let k = rest; k < this.logCount; k++) this.logSeg[k] = null;
+    this.logCount = rest;
+  }
 
   /** Passive watchers (taps), told of every edge on either side, in order. */
   private watchers: ((side: 'rx' | 'tx', s: Segment | null, from: number) => void)[] | undefined;
@@ -199,8 +218,11 @@ export class BurstPort {
 
   /** Sets what reaches the device from `cycle` on (called by the cable when the edge arrives). */
   deliver(s: Segment | null, cycle: number): void {
-    this.rxPrev = this.rx;
-    this.rxPrevFrom = this.rxFrom;
+    if (this.keepLog) {
+      const k = this.logCount++;
+      this.logSeg[k] = s;
+      this.logFrom[k] = cycle;
+    }
     this.rx = s;
     this.rxFrom = cycle;
     this.onRx?.();
