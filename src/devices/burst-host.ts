@@ -236,16 +236,22 @@ export class BurstHost extends StationBase implements Clocked {
   /** The bytes of the burst just ended, from its pieces. */
   private assemble(): Uint8Array {
     const pieces = this.pieces;
-    const out: number[] = [];
+    let total = 0;
+    for (const { seg, from, to } of pieces) {
+      const [a, b] = byteRange(seg, from, to);
+      total += b - a;
+    }
+    const out = new Uint8Array(total);
+    let n = 0;
     for (const { seg, from, to } of pieces) {
       const [a, b] = byteRange(seg, from, to);
       for (let i = a; i < b; i++) {
         const byte = segmentByte(seg, i);
-        if (byte < EXTENSION) out.push(byte); // carrier extension is not part of the frame
+        if (byte < EXTENSION) out[n++] = byte; // carrier extension is not part of the frame
       }
     }
     pieces.length = 0;
-    return Uint8Array.from(out);
+    return n === total ? out : out.subarray(0, n);
   }
 
   /** Edges only: the next change of the port, the end of the transmission or jam, the next allowed start, the next offer. */

@@ -123,9 +123,21 @@ export function byteRange(s: Segment, from: number, to: number): [number, number
 export function throughCable(s: Segment, delay: number, factor: number, key: number): Segment {
   const amplitude = s.amplitude * factor;
   const base = s.base + delay;
-  const noise = amplitude < CABLE.threshold - 1e-12 ? [...s.noise, { key, at: base }] : s.noise;
-  return makeSegment(base, s.bytes, s.pre, s.ext, s.jam, s.cpb, amplitude, noise);
+  if (amplitude < CABLE.threshold - 1e-12) return makeSegment(base, s.bytes, s.pre, s.ext, s.jam, s.cpb, amplitude, [...s.noise, { key, at: base }]);
+  // A hub drives one segment into every cable on its ports; cables of the same length make the same
+  // (immutable) result, so the last one is shared. Receivers compare segments only on one port.
+  if (s === lastIn && delay === lastDelay && factor === lastFactor) return lastOut!;
+  lastIn = s;
+  lastDelay = delay;
+  lastFactor = factor;
+  lastOut = makeSegment(base, s.bytes, s.pre, s.ext, s.jam, s.cpb, amplitude, s.noise);
+  return lastOut;
 }
+
+let lastIn: Segment | undefined;
+let lastDelay = 0;
+let lastFactor = 0;
+let lastOut: Segment | undefined;
 
 /**
  * The segment moved `delay` cycles later, optionally restored to full amplitude (noise already
