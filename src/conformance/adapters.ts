@@ -4,7 +4,8 @@ import { asRoutingId } from '../sriov/routing.js';
 import { BurstHost, DEFAULT_AGEING_SECONDS, ForwardingCore, Host, Switch, secondsToCycles, type ForwardingProfile } from '../devices/index.js';
 import { BurstCable, Cable, asMac, type BurstPort, type Port, type RateMbps } from '../link/index.js';
 import { Kernel, SimError } from '../sim/index.js';
-import type { ConfigTarget, ForwardingDelivery, ForwardingTarget } from './target.js';
+import type { ConfigTarget, ForwardingDelivery, ForwardingTarget, VlanPlan } from './target.js';
+import { egressCopies } from '../devices/switch.js';
 
 /**
  * A {@link ConfigTarget} over one iovsim function space at a Routing ID (any other ID reads all ones).
@@ -87,6 +88,12 @@ function modelDefaults(o: ModelTargetOptions): { ports: number; profile: Forward
   return { ports: o.ports ?? 4, profile: o.profile ?? 'ieee', ageingSeconds: o.ageingSeconds ?? DEFAULT_AGEING_SECONDS, hairpinPorts: o.hairpinPorts ?? [] };
 }
 
+/** Gives each port of `core` its VLAN membership from `plan` (VLAN filtering on). */
+function applyPlan(core: ForwardingCore, plan: VlanPlan): void {
+  if (!Array.isArray(plan?.ports) || plan.ports.length !== core.portCount) throw new SimError('sim.bad-option', `a VLAN plan needs one entry per port (${core.portCount})`);
+  plan.ports.forEach((p, i) => core.configurePort(i, { vlans: p.vlans, pvid: p.pvid, untagged: p.untagged }));
+}
+
 /**
  * A {@link ForwardingTarget} over iovsim's {@link ForwardingCore} alone (no links, no time of its
  * own): each injected frame goes through `decide` at `atSeconds` (in cycles of 8 ns), and a
@@ -104,14 +111,27 @@ export function forwardingTargetFromCore(options: ModelTargetOptions = {}): Forw
     name: options.name ?? `iovsim forwarding core (${o.profile}, ${o.ports} ports)`,
     ports: o.ports, profile: o.profile, ageingSeconds: o.ageingSeconds, hairpinPorts: o.hairpinPorts,
     create: () => {
-      const core = new ForwardingCore(o.ports, { profile: o.profile, ageingCycles: secondsToCycles(o.ageingSeconds) });
-      for (const p of o.hairpinPorts) core.configurePort(p, { hairpin: true });
+      // Built at the first use, with VLAN filtering when configureVlans comes first.
+      let core: ForwardingCore | undefined;
+      const build = (plan?: VlanPlan): ForwardingCore => {
+        const c = new ForwardingCore(o.ports, { profile: o.profile, ageingCycles: secondsToCycles(o.ageingSeconds), ...(plan === undefined ? {} : { vlanFiltering: true }) });
+        for (const p of o.hairpinPorts) c.configurePort(p, { hairpin: true });
+        if (plan !== undefined) applyPlan(c, plan);
+        return c;
+      };
       return {
         inject: (port, frame, at) => {
+          core ??= build();
           const d = core.decide(port, frame, secondsToCycles(at));
-          return d.kind === 'forward' ? d.ports.map((p) => ({ port: p, bytes: frame.bytes })) : [];
+          if (d.kind !== 'forward') return [];
+          const copies = egressCopies(frame, frame.bytes, d, core.vlanFiltering);
+          return d.ports.map((p, k) => ({ port: p, bytes: copies[k]! }));
         },
-        addStatic: (mac, port) => core.addStatic(mac, port),
+        addStatic: (mac, port) => (core ??= build()).addStatic(mac, port),
+        configureVlans: (plan) => {
+          if (core !== undefined) throw new SimError('sim.bad-option', 'configureVlans() comes before any frame or static entry');
+          core = build(plan);
+        },
       };
     },
   };
@@ -137,27 +157,39 @@ export function forwardingTargetFromSwitch(options: SwitchTargetOptions = {}): F
     name: options.name ?? `iovsim switch (${o.profile}, ${o.ports} ports, ${mode} mode)`,
     ports: o.ports, profile: o.profile, ageingSeconds: o.ageingSeconds, hairpinPorts: o.hairpinPorts,
     create: () => {
-      const k = new Kernel({ seed: 1 });
       const out: ForwardingDelivery[] = [];
-      const sw = k.add(new Switch('dut', { ports: o.ports, mac: SWITCH_MAC, mode, rate, forwarding: { profile: o.profile, ageingCycles: secondsToCycles(o.ageingSeconds) } }));
-      for (const p of o.hairpinPorts) sw.core.configurePort(p, { hairpin: true });
-      const hosts = Array.from({ length: o.ports }, (_, i) => {
-        const ho = { mac: asMac(TESTER_MAC + i), rate, promiscuous: true, onReceive: (_f: unknown, _c: number, bytes: Uint8Array) => void out.push({ port: i, bytes }) };
-        const h = k.add(mode === 'burst' ? new BurstHost(`tester${i}`, ho) : new Host(`tester${i}`, ho));
-        if (h instanceof BurstHost) k.add(new BurstCable(`cable${i}`, h.port, sw.ports[i] as BurstPort, { metres: 2 }, k.rng(`cable${i}`)));
-        else k.add(new Cable(`cable${i}`, h.port, sw.ports[i] as Port, { metres: 2 }, k.rng(`cable${i}`)));
-        return h;
-      });
+      // Built at the first use, with VLAN filtering when configureVlans comes first.
+      let net: { k: Kernel; sw: Switch<'symbol' | 'burst'>; hosts: (Host | BurstHost)[] } | undefined;
+      const build = (plan?: VlanPlan): NonNullable<typeof net> => {
+        const k = new Kernel({ seed: 1 });
+        const forwarding = { profile: o.profile, ageingCycles: secondsToCycles(o.ageingSeconds), ...(plan === undefined ? {} : { vlanFiltering: true }) };
+        const sw = k.add(new Switch<'symbol' | 'burst'>('dut', { ports: o.ports, mac: SWITCH_MAC, mode, rate, forwarding }));
+        for (const p of o.hairpinPorts) sw.core.configurePort(p, { hairpin: true });
+        if (plan !== undefined) applyPlan(sw.core, plan);
+        const hosts = Array.from({ length: o.ports }, (_, i) => {
+          const ho = { mac: asMac(TESTER_MAC + i), rate, promiscuous: true, onReceive: (_f: unknown, _c: number, bytes: Uint8Array) => void out.push({ port: i, bytes }) };
+          const h = k.add(mode === 'burst' ? new BurstHost(`tester${i}`, ho) : new Host(`tester${i}`, ho));
+          if (h instanceof BurstHost) k.add(new BurstCable(`cable${i}`, h.port, sw.ports[i] as BurstPort, { metres: 2 }, k.rng(`cable${i}`)));
+          else k.add(new Cable(`cable${i}`, h.port, sw.ports[i] as Port, { metres: 2 }, k.rng(`cable${i}`)));
+          return h;
+        });
+        return { k, sw, hosts };
+      };
       return {
         inject: (port, frame) => {
-          const h = hosts[port];
+          const n = (net ??= build());
+          const h = n.hosts[port];
           if (h === undefined) throw new SimError('sim.bad-port', `port ${port} is not in 0..${o.ports - 1}`);
           h.sendBytes(frame.bytes);
-          k.run();
+          n.k.run();
           return out.splice(0);
         },
-        advance: (seconds) => void k.run({ cycles: secondsToCycles(seconds) }),
-        addStatic: (mac, port) => sw.core.addStatic(mac, port),
+        advance: (seconds) => void (net ??= build()).k.run({ cycles: secondsToCycles(seconds) }),
+        addStatic: (mac, port) => (net ??= build()).sw.core.addStatic(mac, port),
+        configureVlans: (plan) => {
+          if (net !== undefined) throw new SimError('sim.bad-option', 'configureVlans() comes before any frame or static entry');
+          net = build(plan);
+        },
       };
     },
   };

@@ -7,7 +7,7 @@
  */
 export { REQUIREMENTS, requirement, renderRequirementsMarkdown } from './requirements.js';
 export type { Requirement, RequirementLayer } from './requirements.js';
-export type { ConfigTarget, ForwardingTarget, ForwardingDevice, ForwardingDelivery, InjectedFrame, ConformanceOptions, ConformanceReport, RequirementResult } from './target.js';
+export type { ConfigTarget, ForwardingTarget, ForwardingDevice, ForwardingDelivery, InjectedFrame, VlanPlan, VlanPortPlan, ConformanceOptions, ConformanceReport, RequirementResult } from './target.js';
 export { runConformance } from './run.js';
 export { configTargetFromSpace, configTargetFromDevice, forwardingTargetFromCore, forwardingTargetFromSwitch } from './adapters.js';
 export type { ModelTargetOptions, SwitchTargetOptions } from './adapters.js';

@@ -126,7 +126,8 @@ export function reportOf(target: string, seed: number, outcomes: readonly (reado
 
 /**
  * One copy of a frame that left a forwarding device: the port it left by and its bytes as sent
- * (header onwards; the FCS and any VLAN tag may be there or not, the suite does not mind).
+ * (header onwards; the FCS may be there or not). The suite reads the 802.1Q tag (TPID 0x8100 at
+ * byte 12) only in the VLAN scenarios, where the tag of every copy is checked (VLAN-EGR-01).
  * @spec IEEE 802.1Q-2022 §8.6.4 (egress)
  * @category Conformance
  */
@@ -148,8 +149,34 @@ export interface ForwardingDelivery {
  * @category Conformance
  */
 export interface InjectedFrame extends Frame {
-  /** The frame encoded from header to FCS, 64 bytes (as `encodeFrame` makes it). */
+  /** The frame encoded from header to FCS, 64 bytes (as `encodeFrame` makes it; with the 802.1Q tag when `vlan` is set). */
   readonly bytes: Uint8Array;
+}
+
+/**
+ * One port's VLAN membership in a {@link VlanPlan}.
+ * @spec IEEE 802.1Q-2022 §8.6.2 (PVID, ingress filtering), §8.6.4 (member set, untagged set)
+ * @category Conformance
+ */
+export interface VlanPortPlan {
+  /** VLAN given to untagged and priority-tagged frames arriving on the port; 0: none (they are dropped). */
+  readonly pvid: number;
+  /** The VLANs (1..4094) the port is a member of; a frame of another VLAN is neither taken in nor sent out here. */
+  readonly vlans: readonly number[];
+  /** The member VLANs whose frames leave the port untagged (the others leave tagged). */
+  readonly untagged: readonly number[];
+}
+
+/**
+ * VLAN membership of every port, for {@link ForwardingDevice.configureVlans}: the configuration of
+ * an 802.1Q bridge with ingress filtering (on Linux, `vlan_filtering 1` and `bridge vlan add … pvid
+ * untagged` per port).
+ * @spec IEEE 802.1Q-2022 §8.6.2, §8.6.4, §8.8 (independent VLAN learning)
+ * @category Conformance
+ */
+export interface VlanPlan {
+  /** One entry per port, port 0 first. */
+  readonly ports: readonly VlanPortPlan[];
 }
 
 /**
@@ -185,6 +212,13 @@ export interface ForwardingDevice {
    * not applicable.
    */
   addStatic?(mac: Mac, port: number): void;
+  /**
+   * Turns VLAN filtering on with this membership (ingress filtering, a filtering database per
+   * VLAN, tagging on egress). Called right after creation, before any frame, in the VLAN
+   * scenarios only (which use no static entries). When absent, VLAN-ING-01, VLAN-EGR-01 and
+   * VLAN-FDB-01 are not applicable.
+   */
+  configureVlans?(plan: VlanPlan): void;
 }
 
 /**
@@ -194,7 +228,8 @@ export interface ForwardingDevice {
  * frames in on a port, copies out on ports, as the Linux-bridge oracle observes a real bridge.
  *
  * @remarks The suite assumes the device in its default configuration: every port forwarding with
- * learning and flooding on, VLAN-unaware (or every port an untagged member of one VLAN), no STP
+ * learning and flooding on, VLAN-unaware (or every port an untagged member of one VLAN) unless it
+ * is given a plan with {@link ForwardingDevice.configureVlans}, no STP
  * (or STP converged with every port forwarding), and room in its filtering database for a dozen
  * addresses. The frames use locally administered addresses `02:1c:0f:00:0x:xx`; the device's own
  * addresses must not be among them. What the suite checks, per requirement:
@@ -214,6 +249,17 @@ export interface ForwardingDevice {
  * - FWD-LNX-01 (`profile: 'linux'`, the Linux bridge's defaults: STP off, group_fwd_mask 0): the
  *   bridge group address is flooded, the other reserved addresses reach no port, and their
  *   sources (but PAUSE's) are learned.
+ * - With {@link ForwardingDevice.configureVlans}, on random VLAN plans (VLANs 1, 10 and 20, random
+ *   PVIDs, members and untagged sets) and frames untagged, priority-tagged or tagged (VIDs 1, 10,
+ *   20, 30, 4095):
+ *   - VLAN-ING-01: an untagged or priority-tagged frame on a port without PVID, a frame of a VLAN
+ *     the port is not a member of, or of VID 4095, reaches no port;
+ *   - VLAN-EGR-01: broadcast, multicast and unknown unicast reach exactly the other member ports of
+ *     the frame's VLAN, and every copy leaves untagged where the port's untagged set holds the VLAN
+ *     and tagged with its VID elsewhere;
+ *   - VLAN-FDB-01: learning is per VLAN: a unicast reaches the port its address was learned on in
+ *     the frame's VLAN, and an address learned only in another VLAN is unknown (flooded in the
+ *     frame's VLAN).
  *
  * Without a declared profile, frames to reserved addresses are only checked for FWD-ING-01 and
  * FWD-DUP-01, and their sources are taken as maybe learned.

@@ -9,7 +9,7 @@ import { BurstHost } from './burst-host.js';
 import type { Port } from '../link/port.js';
 import type { BurstPort } from '../link/segment.js';
 import { Host, type FrameHeader, type HostOptions, type RelaySource, type StationBase } from './host.js';
-import { ForwardingCore, type ForwardingDecision, type ForwardingOptions, type PortState } from './forwarding.js';
+import { ForwardingCore, type ForwardDecision, type ForwardingDecision, type ForwardingOptions, type PortState } from './forwarding.js';
 import { StpBridge, type StpBridgeOptions } from './stp.js';
 
 /**
@@ -334,20 +334,10 @@ export class Switch<M extends LinkMode = 'symbol'> implements Clocked {
       return;
     }
     if (d.kind === 'drop') return;
-    const arrivedTagged = frame.vlan !== undefined;
-    let tagged: Uint8Array | undefined;
-    let untagged: Uint8Array | undefined;
+    const copies = egressCopies(frame, bytes, d, this.core.vlanFiltering);
     for (let k = 0; k < d.ports.length; k++) {
       const out = d.ports[k]!;
-      const wantUntagged = d.untagged[k]!;
-      let b: Uint8Array;
-      if (!this.core.vlanFiltering || wantUntagged === !arrivedTagged && (!arrivedTagged || frame.vlan!.vid === d.vid)) {
-        b = bytes;
-      } else if (wantUntagged) {
-        b = untagged ??= encodeFrame(withTag(frame, undefined));
-      } else {
-        b = tagged ??= encodeFrame(withTag(frame, { pcp: frame.vlan?.pcp ?? 0, dei: frame.vlan?.dei ?? false, vid: d.vid }));
-      }
+      const b = copies[k]!;
       this.markMac(out);
       if (this.macs[out]!.sendOwned(b)) this.counters.copies++;
       else this.counters.queueDrops++;
@@ -362,6 +352,24 @@ export class Switch<M extends LinkMode = 'symbol'> implements Clocked {
 /** The frame with its tag replaced (or removed). */
 function withTag(f: Frame, vlan: VlanTag | undefined): Frame {
   return vlan === undefined ? { dst: f.dst, src: f.src, type: f.type, payload: f.payload } : { dst: f.dst, src: f.src, vlan, type: f.type, payload: f.payload };
+}
+
+/**
+ * The bytes of each copy of a forward decision: as they arrived (`bytes`, decoded as `frame`), or
+ * re-encoded untagged or tagged with the decision's VID where the egress port wants it so (each
+ * encoding made once per frame).
+ * @spec IEEE 802.1Q-2022 §8.6.4 (egress: untagged set), §6.9 (tag insertion and removal)
+ * @internal
+ */
+export function egressCopies(frame: Frame, bytes: Uint8Array, d: ForwardDecision, vlanFiltering: boolean): Uint8Array[] {
+  const arrivedTagged = frame.vlan !== undefined;
+  let tagged: Uint8Array | undefined;
+  let untagged: Uint8Array | undefined;
+  return d.untagged.map((wantUntagged) => {
+    if (!vlanFiltering || (wantUntagged === !arrivedTagged && (!arrivedTagged || frame.vlan!.vid === d.vid))) return bytes;
+    if (wantUntagged) return (untagged ??= encodeFrame(withTag(frame, undefined)));
+    return (tagged ??= encodeFrame(withTag(frame, { pcp: frame.vlan?.pcp ?? 0, dei: frame.vlan?.dei ?? false, vid: d.vid })));
+  });
 }
 
 /**

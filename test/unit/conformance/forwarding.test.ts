@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   forwardingTargetFromCore, forwardingTargetFromSwitch, runConformance,
-  type ConformanceReport, type ForwardingDelivery, type ForwardingDevice, type ForwardingTarget, type InjectedFrame,
+  type ConformanceReport, type ForwardingDelivery, type ForwardingDevice, type ForwardingTarget, type InjectedFrame, type VlanPlan,
 } from '../../../src/conformance/index.js';
 
 const seed = fc.readConfigureGlobal().seed ?? 1;
@@ -95,8 +95,9 @@ describe('runConformance on forwarding targets', () => {
       it(`FWD-ING-01 FWD-FLOOD-01 FWD-UNI-01 FDB-AGE-01 FDB-STATIC-01 FWD-RSV-01 FWD-LNX-01: our Switch driven through real frames passes (${profile} profile, ${mode} mode)`, () => {
         const r = runConformance(forwardingTargetFromSwitch({ ports: 4, profile, mode, ageingSeconds: 60 }), { seed, numRuns: 40 });
         expect(failedIds(r), failures(r)).toEqual([]);
-        expect(r.passed).toBe(9);
+        expect(r.passed).toBe(12);
         expect(statusOf(r, profile === 'ieee' ? 'FWD-LNX-01' : 'FWD-RSV-01')).toBe('not-applicable');
+        for (const id of ['VLAN-ING-01', 'VLAN-EGR-01', 'VLAN-FDB-01']) expect(statusOf(r, id)).toBe('passed');
       });
     }
   }
@@ -216,4 +217,87 @@ describe('runConformance on forwarding targets', () => {
     expect(a.results[0]!.detail).toMatch(/after a station move/);
     expect(GENERIC.every((id) => runConformance(toyBridge(4, 30), { seed, numRuns: 10, only: [id] }).results[0]!.status === 'passed')).toBe(true);
   });
+
+  it('VLAN-ING-01 VLAN-EGR-01 VLAN-FDB-01: a VLAN bridge written independently of iovsim passes; each VLAN fault is caught by its own requirement and not by the others', () => {
+    const ok = runConformance(toyVlanBridge(4, 30), { seed });
+    expect(failedIds(ok), failures(ok)).toEqual([]);
+    for (const id of ['VLAN-ING-01', 'VLAN-EGR-01', 'VLAN-FDB-01']) expect(statusOf(ok, id)).toBe('passed');
+    // Targets without configureVlans are not asked.
+    expect(statusOf(runConformance(toyBridge(4, 30), { seed, numRuns: 5 }), 'VLAN-ING-01')).toBe('not-applicable');
+
+    const vlanIds = (r: ConformanceReport): string[] => failedIds(r).filter((x) => x.startsWith('VLAN-'));
+    const noFilter = runConformance(toyVlanBridge(4, 30, { noIngressFilter: true }), { seed });
+    expect(vlanIds(noFilter)).toContain('VLAN-ING-01');
+    expect(detailOf(noFilter, 'VLAN-ING-01')).toMatch(/must reach no port; VLAN plan: port 0 /);
+    const shared = runConformance(toyVlanBridge(4, 30, { sharedFdb: true }), { seed });
+    expect(vlanIds(shared)).toEqual(['VLAN-FDB-01']);
+    expect(detailOf(shared, 'VLAN-FDB-01')).toMatch(/learned in another VLAN only/);
+    const asArrived = runConformance(toyVlanBridge(4, 30, { noRetag: true }), { seed });
+    expect(vlanIds(asArrived)).toEqual(['VLAN-EGR-01']);
+    expect(detailOf(asArrived, 'VLAN-EGR-01')).toMatch(/left port \d (untagged|tagged with VID \d+); it must leave it (untagged|tagged with VID \d+)/);
+    const leaky = runConformance(toyVlanBridge(4, 30, { floodAll: true }), { seed });
+    expect(vlanIds(leaky)).toContain('VLAN-EGR-01');
+    expect(vlanIds(leaky)).not.toContain('VLAN-ING-01');
+    // None of these faults touches the VLAN-unaware requirements.
+    for (const r of [noFilter, shared, asArrived, leaky]) expect(failedIds(r).filter((x) => !x.startsWith('VLAN-'))).toEqual([]);
+  });
+
+  it('VLAN-ING-01 VLAN-EGR-01 VLAN-FDB-01: our ForwardingCore and Switch configured by the plan pass, and configureVlans after a frame is refused', () => {
+    for (const t of [forwardingTargetFromCore({ ports: 5, hairpinPorts: [3] }), forwardingTargetFromCore({ ports: 4, profile: 'linux', ageingSeconds: 20 }), forwardingTargetFromSwitch({ ports: 3, mode: 'burst' })]) {
+      const r = runConformance(t, { seed, numRuns: 60, only: ['VLAN-ING-01', 'VLAN-EGR-01', 'VLAN-FDB-01'] });
+      expect(failedIds(r), `${t.name}: ${failures(r)}`).toEqual([]);
+      expect(r.passed).toBe(3);
+    }
+    const dev = forwardingTargetFromCore({ ports: 2 }).create();
+    const plan: VlanPlan = { ports: [{ pvid: 1, vlans: [1], untagged: [1] }, { pvid: 1, vlans: [1], untagged: [1] }] };
+    dev.addStatic!(0x021c0f000101 as never, 1);
+    expect(() => dev.configureVlans!(plan)).toThrow(/sim.bad-option/);
+  });
 });
+
+/** Ways to break the toy VLAN bridge below. */
+interface VlanBugs {
+  /** Frames of any VLAN are taken in on any port, untagged ones in VLAN 1 when the port has no PVID. */
+  readonly noIngressFilter?: boolean;
+  /** One filtering database for all VLANs, keyed by address alone. */
+  readonly sharedFdb?: boolean;
+  /** Copies leave as they arrived, tag or no tag. */
+  readonly noRetag?: boolean;
+  /** Floods reach every other port, members of the VLAN or not. */
+  readonly floodAll?: boolean;
+}
+
+/**
+ * An 802.1Q bridge written here, independently of iovsim, from the textbook rules: classify
+ * (PVID for untagged and priority-tagged frames, ingress filtering), learn per (VLAN, address),
+ * forward or flood to member ports, tag or untag each copy by hand; `bugs` break it.
+ */
+function toyVlanBridge(ports: number, ageingSeconds: number, bugs: VlanBugs = {}): ForwardingTarget {
+  return {
+    name: 'toy VLAN bridge', ports, ageingSeconds,
+    create: (): ForwardingDevice => {
+      let plan: VlanPlan = { ports: Array.from({ length: ports }, () => ({ pvid: 1, vlans: [1], untagged: [1] })) };
+      const table = new Map<string, { port: number; at: number }>();
+      const strip = (b: Uint8Array): Uint8Array => Uint8Array.from([...b.subarray(0, 12), ...b.subarray(16)]);
+      const tag = (b: Uint8Array, vid: number): Uint8Array => Uint8Array.from([...b.subarray(0, 12), 0x81, 0x00, vid >> 8, vid & 0xff, ...b.subarray(12)]);
+      return {
+        configureVlans: (p) => void (plan = p),
+        inject: (port, frame: InjectedFrame, at): ForwardingDelivery[] => {
+          if (frame.src === 0 || isGroupMac(frame.src)) return [];
+          const me = plan.ports[port]!;
+          const tagged = frame.vlan !== undefined && frame.vlan.vid !== 0;
+          let vid = tagged ? frame.vlan!.vid : me.pvid;
+          if (bugs.noIngressFilter) vid ||= 1;
+          else if (vid === 0 || vid === 4095 || !me.vlans.includes(vid)) return [];
+          const key = (mac: number): string => (bugs.sharedFdb ? `${mac}` : `${vid} ${mac}`);
+          table.set(key(frame.src), { port, at });
+          const members = Array.from({ length: ports }, (_, p) => p).filter((p) => p !== port && (bugs.floodAll || plan.ports[p]!.vlans.includes(vid)));
+          const e = isGroupMac(frame.dst) ? undefined : table.get(key(frame.dst));
+          const to = e !== undefined && at - e.at <= ageingSeconds ? (e.port === port ? [] : [e.port]) : members;
+          const plain = frame.vlan === undefined ? frame.bytes : strip(frame.bytes);
+          return to.map((p) => ({ port: p, bytes: bugs.noRetag ? frame.bytes : plan.ports[p]!.untagged.includes(vid) ? plain : tag(plain, vid) }));
+        },
+      };
+    },
+  };
+}
