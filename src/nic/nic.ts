@@ -296,6 +296,13 @@ function positive(name: string, v: number | undefined, dflt: number, zero = fals
 // The NIC
 // ------------------------------------------------------------------------------------------------
 
+/** Whether a queue block has a frame waiting (its TX queue length from its counters: posted − taken − flushed). */
+function hasTxWork(q: QueueBlock): boolean {
+  const c = q.counters;
+  const d = c.txPosted - c.txTaken;
+  return d !== 0 && d - c.dropped['tx-flushed'] > 0;
+}
+
 /**
  * The SR-IOV NIC as a clocked device: its PCIe side ({@link NicPcie}: PF, VFs, queue blocks, PF
  * control), one or more external Ethernet ports (a promiscuous MAC each, in symbol or burst mode;
@@ -380,6 +387,14 @@ export class Nic implements Clocked {
   private seenBlocks = -1;
   private blocks: QueueBlock[] = [];
   private blocksDirty = true;
+  /** The blocks of {@link Nic.blockList} by function number. */
+  private byFn: (QueueBlock | undefined)[] = [];
+  /**
+   * Functions whose block may have a frame to send, one bit each: set when a doorbell queues a
+   * frame (and for every block with work when the list is rebuilt), cleared when found empty, so
+   * the transmit engine's round robin costs the functions with work, not all functions.
+   */
+  private txReady = new Uint32Array(0);
   private portUp = false;
   private mode: SwitchMode = 'veb';
 
@@ -406,7 +421,8 @@ export class Nic implements Clocked {
     this.uplinks = uplinks;
     this.onEvent = options.onEvent;
     this.userFlush = options.onFlush;
-    this.pcie = new NicPcie({ totalVfs, bus: options.bus ?? 0, device: options.device ?? 0, onFlush: (e) => this.flushed(e) });
+    this.txReady = new Uint32Array(Math.ceil((totalVfs + 1) / 32));
+    this.pcie = new NicPcie({ totalVfs, bus: options.bus ?? 0, device: options.device ?? 0, onFlush: (e) => this.flushed(e), onTxPosted: (fn) => this.markTxReady(fn) });
     this.core = new ForwardingCore(uplinks + 1 + totalVfs, { vlanFiltering: true });
     for (let u = 0; u < uplinks; u++) this.core.configurePort(u, { vlans: ALL_VLANS, pvid: NATIVE_VLAN, untagged: [NATIVE_VLAN] });
     for (let vf = 1; vf <= totalVfs; vf++) this.core.configurePort(uplinks + vf, { state: 'disabled', learning: false, unicastFlood: false });
@@ -584,8 +600,18 @@ export class Nic implements Clocked {
       this.blocks = out;
       this.seenBlocks = this.pcie.materialisedVfBlocks;
       this.blocksDirty = false;
+      this.byFn = [];
+      this.txReady.fill(0);
+      for (const q of out) {
+        this.byFn[q.fn] = q;
+        if (hasTxWork(q)) this.markTxReady(q.fn);
+      }
     }
     return this.blocks;
+  }
+
+  private markTxReady(fn: number): void {
+    if (fn >= 0 && fn < this.txReady.length * 32) this.txReady[fn >>> 5]! |= 1 << (fn & 31);
   }
 
   /**
@@ -594,15 +620,26 @@ export class Nic implements Clocked {
    * (posted − taken − flushed), which is exact and cheaper than its registers.
    */
   private pick(): number {
-    let first = -1;
-    for (const q of this.blockList()) {
-      const c = q.counters;
-      const d = c.txPosted - c.txTaken;
-      if (d === 0 || d - c.dropped['tx-flushed'] <= 0 || !this.pcie.canMove(q.fn)) continue;
-      if (q.fn > this.rr) return q.fn;
-      if (first < 0) first = q.fn;
+    this.blockList();
+    const bits = this.txReady;
+    const n = bits.length * 32;
+    // Functions rr + 1 … last, then 0 … rr: the first with work that may move it.
+    for (let k = 0; k < n; k++) {
+      const fn = (this.rr + 1 + k) % n;
+      const word = bits[fn >>> 5]!;
+      if (word === 0) {
+        k += 31 - (fn & 31); // skip the rest of an empty word
+        continue;
+      }
+      if ((word & (1 << (fn & 31))) === 0) continue;
+      const q = this.byFn[fn];
+      if (q === undefined || !hasTxWork(q)) {
+        bits[fn >>> 5] = word & ~(1 << (fn & 31));
+        continue;
+      }
+      if (this.pcie.canMove(fn)) return fn;
     }
-    return first;
+    return -1;
   }
 
   // ----------------------------------------------------------------------------------------------

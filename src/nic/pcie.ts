@@ -64,6 +64,8 @@ export interface NicPcieOptions {
   readonly onDiagnostic?: DiagnosticSink;
   /** Receives every queue flush (so that the data path can count the dropped frames). */
   readonly onFlush?: (e: QueueFlushEvent) => void;
+  /** Told when a function's doorbell queued a frame (the transmit engine's set of functions with work). */
+  readonly onTxPosted?: (fn: number) => void;
 }
 
 /**
@@ -137,6 +139,7 @@ export class NicPcie {
   private readonly vfs = new Map<number, VfSlot>();
   private readonly spaceToVf = new WeakMap<ConfigSpace, number>();
   private pending: Diagnostic[] = [];
+  private readonly onTxPosted: ((fn: number) => void) | undefined;
   private readonly sink: DiagnosticSink | undefined;
   private readonly flushSink: ((e: QueueFlushEvent) => void) | undefined;
   private readonly report: DiagnosticSink;
@@ -164,7 +167,8 @@ export class NicPcie {
       bus: options.bus ?? 0, device: options.device ?? 0, domain: options.domain ?? 0, policy: options.policy ?? 'strict', onDiagnostic: this.report,
     });
     this.pf = this.device.pfs[0]!;
-    this.pfQueues = new QueueBlock({ fn: 0, macWritable: true, onDiagnostic: this.report });
+    this.onTxPosted = options.onTxPosted;
+    this.pfQueues = new QueueBlock({ fn: 0, macWritable: true, onDiagnostic: this.report, ...(this.onTxPosted === undefined ? {} : { onTxPosted: this.onTxPosted }) });
     this.control = new PfControlBlock({
       totalVfs: this.profile.totalVfs, size: NIC_BAR.pfBar0Size - NIC_BAR.controlOffset, onDiagnostic: this.report,
       onEntryWrite: (vf, field) => this.entryWritten(vf, field),
@@ -301,7 +305,7 @@ export class NicPcie {
     }
     if (!create || !this.vfExists(vf)) return undefined;
     const bound = this.pf.vfSpace(vf);
-    const block = new QueueBlock({ fn: vf, onDiagnostic: this.report });
+    const block = new QueueBlock({ fn: vf, onDiagnostic: this.report, ...(this.onTxPosted === undefined ? {} : { onTxPosted: this.onTxPosted }) });
     this.vfs.set(vf, { block, bound });
     this.spaceToVf.set(bound, vf);
     this.applyEntry(vf, block, false);

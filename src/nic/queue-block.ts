@@ -165,6 +165,8 @@ export interface QueueBlockOptions {
   readonly macWritable?: boolean;
   /** Receives driver-obligation and queue diagnostics of this block. */
   readonly onDiagnostic?: DiagnosticSink;
+  /** Told when the doorbell queued a frame (the transmit engine keeps a set of blocks with work). */
+  readonly onTxPosted?: (fn: number) => void;
 }
 
 const HOOKS = { doorbell: 'queue.txDoorbell', rxTail: 'queue.rxTail' } as const;
@@ -310,10 +312,13 @@ export class QueueBlock {
    * @param options - the function number, whether MAC is software-writable, and a diagnostic sink.
    * @throws {NicError} `nic.bad-option` if `fn` is not 0..65535.
    */
+  private readonly onTxPosted: ((fn: number) => void) | undefined;
+
   constructor(options: QueueBlockOptions) {
     if (!Number.isInteger(options.fn) || options.fn < 0 || options.fn > 0xffff) throw new NicError('nic.bad-option', `function ${options.fn} is not 0..65535`);
     this.fn = options.fn;
     this.sink = options.onDiagnostic;
+    this.onTxPosted = options.onTxPosted;
     this.counters = { txPosted: 0, txTaken: 0, txCompleted: 0, rxDelivered: 0, rxReleased: 0, dropped: emptyDrops() };
     const post: PostWriteHook = (e) => {
       if ((e.touched & 1) === 0 || (e.written & 1) === 0) return;
@@ -416,6 +421,7 @@ export class QueueBlock {
     this.txQueue.push(this.space.peek(Q.txBuffer, len));
     this.counters.txPosted++;
     this.space.hwWrite('regs.txPending', 'frames', this.txQueue.length);
+    this.onTxPosted?.(this.fn);
   }
 
   /**

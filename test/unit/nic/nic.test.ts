@@ -135,6 +135,15 @@ describe('NIC data path', () => {
     expect(delivers).toEqual([[1, 76], [3, 104], [2, 132]]);
   });
 
+  it('NIC-DP-05: the round robin goes on after the last function served, across 32-function words, and wraps to the lowest', () => {
+    const w = world(40, { options: { totalVfs: 64 } });
+    // Posted in the reverse of function order, two frames each (ids vf * 10 + 1, vf * 10 + 2).
+    for (const vf of [40, 33, 31, 5]) for (const id of [1, 2]) w.drivers[vf - 1]!.post(frame(mac(1), mac(vf), vf * 10 + id));
+    w.k.run();
+    const takes = w.events.filter((e) => e.kind === 'take').map((e) => [e.fn, idOf(e.bytes)]);
+    expect(takes).toEqual([[5, 51], [31, 311], [33, 331], [40, 401], [5, 52], [31, 312], [33, 332], [40, 402]]);
+  });
+
   it('NIC-DP-01: VF ports are live exactly while the VFs exist; removing VFs drops what the NIC holds for them as vf-removed', () => {
     const w = world(3);
     const port = (vf: number): string => w.nic.core.portState(w.nic.functionPort(vf));
