@@ -103,6 +103,7 @@ const CORE: readonly Requirement[] = [
   R('FMT-LSPCI-03', 'formats', 'pciutils 3.9 lib/dump.c reader', 'one file may hold several functions, with or without a domain'),
   R('FMT-LSPCI-04', 'formats', 'pciutils 3.9 lspci -F -vvv', 'the real lspci decodes the header and every capability of an exported function as built'),
   R('FMT-LSPCI-05', 'formats', 'pciutils 3.9 lspci -F -vvv', 'the real lspci decodes a Type 1 port: bus numbers and ARI forwarding'),
+  R('FMT-LSPCI-06', 'formats', 'pciutils 3.9 lspci -F -vvv, lib/dump.c reader', 'dumps of real devices (lspci -vvv -xxxx output, decoded lines included) parse, and our decode agrees with lspci\'s on the header lines and every capability title'),
   R('FMT-PCAP-01', 'formats', 'pcap savefile format (pcap-savefile(5)), LINKTYPE_ETHERNET', 'a pcap file written by iovsim reads back with the same packets, times and lengths'),
   R('FMT-PCAP-02', 'formats', 'iovsim design (bad input gets a typed error)', 'malformed pcap input raises only a typed parse error'),
   R('FMT-PCAP-03', 'formats', 'tcpdump -r', 'the real tcpdump reads our pcap files and prints each packet at its time'),

@@ -34,6 +34,9 @@ export class BurstTap extends TapBase implements Clocked {
    */
   constructor(name: string, readonly port: BurstPort, options: PortTapOptions = {}) {
     super(name, options);
+    // What the port shows already (a tap added in the middle of a burst), then every edge.
+    if (this.direction !== 'tx') this.observe('rx', port.rx, port.rxFrom);
+    if (this.direction !== 'rx') this.observe('tx', port.tx, port.txFrom);
     port.watch((side, s, from) => {
       if (this.direction !== (side === 'rx' ? 'tx' : 'rx')) this.observe(side, s, from);
     });

@@ -99,7 +99,7 @@ const EXT_NAMES: ReadonlyMap<number, string> = new Map([
   [0x0011, 'Multi-Root I/O Virtualization (MR-IOV)'],
   [0x0012, 'Multicast'],
   [0x0013, 'Page Request Interface (PRI)'],
-  [0x0015, 'Resizable BAR'],
+  [0x0015, 'Physical Resizable BAR'],
   [0x0016, 'Dynamic Power Allocation'],
   [0x0017, 'Transaction Processing Hints'],
   [0x0018, 'Latency Tolerance Reporting'],
@@ -252,11 +252,14 @@ interface Ctx {
  *   `Class [cccc]`. No vendor or device names are looked up. `(rev rr)` is left out for revision
  *   0; a non-zero programming interface adds `(prog-if pp)`.
  * - **Header** (Type 0 and Type 1): `Subsystem` (Type 0, when set), `Control:` and `Status:` flags,
- *   `Interrupt: pin A routed to IRQ n` when the pin is not 0, one `Region N:` line per BAR that
+ *   `Interrupt: pin A routed to IRQ n` when the pin or the line register is not 0 (pin `?` for
+ *   none), one `Region N:` line per BAR that
  *   does not read 0 or 0xFFFFFFFF (`Memory at <hex> (32-bit|64-bit|low-1M, prefetchable|non-prefetchable)`
  *   or `I/O ports at <hex>`, `<unassigned>` for address 0, `[disabled]` when Command does not
  *   enable that decode), and `Expansion ROM at <hex>` (`[disabled]` unless both ROM Enable and
- *   Memory Space are set). BAR sizes are not printed: raw bytes do not hold them (a size needs a
+ *   Memory Space are set). The upper half of a 64-bit BAR is no region of its own (lspci 3.9
+ *   reading a dump with `-F` lists it as a 32-bit region at `<unassigned>` when it is non-zero;
+ *   this decoder does not). BAR sizes are not printed: raw bytes do not hold them (a size needs a
  *   sizing probe). Type 1 adds `Bus: primary=.., secondary=.., subordinate=..`, the I/O, memory and
  *   prefetchable windows behind the bridge (whose sizes the base/limit pairs do give),
  *   `Secondary status:` and `BridgeCtl:`. Other header layouts are named and not decoded.
@@ -366,10 +369,12 @@ function header(ctx: Ctx, layout: 0 | 1): void {
       ].join(' ')}`,
     );
   }
+  // lspci 3.9 prints the line when either the pin or the line register is set ('?' for no pin).
   const pin = r.u8(0x3d);
-  if (pin !== 0) {
-    const letter = pin <= 4 ? 'ABCD'.charAt(pin - 1) : `?${hex(pin, 2)}`;
-    out.l1(`Interrupt: pin ${letter} routed to IRQ ${r.u8(0x3c)}`);
+  const line = r.u8(0x3c);
+  if (pin !== 0 || line !== 0) {
+    const letter = pin === 0 ? '?' : pin <= 4 ? 'ABCD'.charAt(pin - 1) : `?${hex(pin, 2)}`;
+    out.l1(`Interrupt: pin ${letter} routed to IRQ ${line}`);
   }
   if (layout === 1) bridgeBus(ctx);
   regions(ctx, layout === 0 ? 6 : 2, command);
@@ -421,7 +426,8 @@ function bridgeBus(ctx: Ctx): void {
 }
 
 function windowLine(out: Out, what: string, base: bigint, limit: bigint, digits: number, width: string): void {
-  if (base > limit) out.l1(`${what}: [disabled] [${width}]`);
+  // A window whose base is above its limit is closed; lspci 3.9 still shows both ends.
+  if (base > limit) out.l1(`${what}: ${hex(base, digits)}-${hex(limit, digits)} [disabled] [${width}]`);
   else out.l1(`${what}: ${hex(base, digits)}-${hex(limit, digits)} [size=${sizeText(limit - base + 1n)}] [${width}]`);
 }
 
@@ -764,11 +770,27 @@ function extendedCapability(ctx: Ctx, id: number, at: number, version: number): 
       return ari(ctx, off, at);
     case 0x0010:
       return sriov(ctx, off, at);
+    case 0x000b:
+      return vendorSpecific(ctx, off, at);
     default: {
       const name = EXT_NAMES.get(id);
       ctx.out.l1(`Capabilities: [${off}] ${name ?? `Extended Capability ID ${hex(id, 4)}`}`);
     }
   }
+}
+
+/**
+ * Vendor-Specific Extended Capability: its VSEC header (ID, revision, length).
+ * @spec PCIe Base r6.0 §7.9.5.2 (Vendor-Specific Header: VSEC ID 15:0, VSEC Rev 19:16, VSEC Length 31:20)
+ */
+function vendorSpecific(ctx: Ctx, off: string, at: number): void {
+  const { r, out } = ctx;
+  if (!r.has(at, 8)) {
+    out.l1(`Capabilities: [${off}] Vendor Specific Information <truncated>`);
+    return;
+  }
+  const h = r.u32(at + 4);
+  out.l1(`Capabilities: [${off}] Vendor Specific Information: ID=${hex(h & 0xffff, 4)} Rev=${(h >>> 16) & 0xf} Len=${hex(h >>> 20, 3)}`);
 }
 
 function aer(ctx: Ctx, off: string, at: number): void {

@@ -291,8 +291,10 @@ interface Open {
  * @remarks Policies (stricter than pciutils' own reader, which skips lines it does not
  * understand; this reader reports them instead):
  * - **Lines**: split at LF; a CR before the LF (CRLF files) and any other trailing whitespace are
- *   ignored. Leading whitespace is not (an indented line is `lspci.bad-line`), so the verbose
- *   lines of `lspci -v -x` are rejected rather than skipped.
+ *   ignored.
+ * - **Decoded lines** (`lspci -vvv -xxxx`): lines indented with whitespace between a header and
+ *   its first data line are lspci's decoded text and are skipped, as `lspci -F` skips them. An
+ *   indented line anywhere else (before any header, or among the data lines) is `lspci.bad-line`.
  * - **Comments**: a line whose first character is `#` is skipped.
  * - **Header**: `bb:dd.f` or `dddd:bb:dd.f` (domain 4 to 6 hex digits), then either the end of the
  *   line or one space and a free description, starts a function; a malformed address is
@@ -359,7 +361,9 @@ export function parseLspciDump(text: string): DumpFunction[] {
     }
     if (line.startsWith('#')) continue;
     if (/^\s/.test(line)) {
-      throw new LspciParseError('lspci.bad-line', lineNo, `${quote(line)} starts with whitespace; header and data lines start in the first column`);
+      // lspci -v's decoded text, before the hex (an indented line shaped like a data line is not).
+      if (cur !== undefined && cur.next === 0 && !/^[0-9a-f]{2,8}:( [0-9a-f]{2})+$/i.test(line.trim())) continue;
+      throw new LspciParseError('lspci.bad-line', lineNo, `${quote(line)} starts with whitespace; only lspci -v's decoded lines between a header and its data may`);
     }
 
     const colon = line.indexOf(':');

@@ -209,10 +209,18 @@ describe('parseLspciDump: each error code names its line', () => {
     expect(e.message).toContain('line 1');
   });
 
-  it('lspci.bad-line: text that is no header, data line or comment; indented lines', () => {
+  it('lspci.bad-line: text that is no header, data line or comment; indented lines outside the decoded text of lspci -v', () => {
     expectError([H, ...b64.slice(0, 2), 'hello world', ...b64.slice(2)], 'lspci.bad-line', 4);
-    expectError([H, '\tControl: I/O- Mem+', ...b64], 'lspci.bad-line', 2);
-    expectError([H, ` ${b64[0] ?? ''}`], 'lspci.bad-line', 2);
+    expectError([H, ` ${b64[0] ?? ''}`], 'lspci.bad-line', 2); // an indented data line
+    expectError([H, b64[0] ?? '', '\tControl: I/O- Mem+', ...b64.slice(1)], 'lspci.bad-line', 3); // among the data lines
+    expectError(['\tControl: I/O- Mem+', H, ...b64], 'lspci.bad-line', 1); // before any header
+  });
+
+  it('skips the decoded lines of lspci -vvv -xxxx between a header and its data, as lspci -F does', () => {
+    const verbose = [H, '\tControl: I/O- Mem+ BusMaster+', '\tCapabilities: [40] Power Management version 3', '\t\tFlags: PMEClk- DSI-', '  Kernel driver in use: igb', ...b64];
+    const [fn] = parseLspciDump(verbose.join('\n'));
+    expect(fn!.size).toBe(64);
+    expect(fn!.bytes).toEqual(parseLspciDump([H, ...b64].join('\n'))[0]!.bytes);
   });
 
   it('lspci.bad-hex: non-hex byte, double space, non-hex offset', () => {
