@@ -261,7 +261,7 @@ describe('describeFunction on the sample function', () => {
     const lines = linesOf(describeFunction(fn.peek(), { domain: 0, bus: 0, device: 1, function: 0 }));
     expect(lines[0]).toBe('00:01.0 PCI bridge [0604]: Device [1b36:000c]');
     expect(lines).toContain('\tBus: primary=00, secondary=01, subordinate=05, sec-latency=0');
-    expect(lines).toContain('\tI/O behind bridge: [disabled] [32-bit]');
+    expect(lines).toContain('\tI/O behind bridge: 0000f000-00000fff [disabled] [32-bit]'); // closed: both ends shown, as lspci 3.9 does
     expect(lines).toContain('\tMemory behind bridge: fe800000-fe9fffff [size=2M] [32-bit]');
     expect(lines).toContain('\tPrefetchable memory behind bridge: 0000000000000000-00000000000fffff [size=1M] [64-bit]');
     expect(lines.some((l) => l.startsWith('\tSecondary status: 66MHz- '))).toBe(true);
