@@ -6,6 +6,9 @@ import { EXTENSION } from '../link/port.js';
 import { FRAME } from '../link/frame.js';
 import { IFG_BYTES, JAM_BYTE, StationBase, headerLength, parseHeader, type HostOptions, type RelaySource } from './host.js';
 
+/** Port changes a sleeping MAC lets pile up before it steps to take them in (memory stays bounded). */
+const RX_LOG_LIMIT = 64;
+
 /**
  * Whether `seg`, shown over cycles `[from, to)`, delivered a whole noise-free frame: every byte from
  * the preamble's first to the last (carrier extension included), and nothing else.
@@ -262,7 +265,8 @@ export class BurstHost extends StationBase implements Clocked {
       // sending) has nothing to do while a burst goes on: it takes every change in, in order, when
       // the burst ends (the port goes idle) or at its next step for any other reason. Its deferral
       // needs only the end.
-      const lazy = p.rx !== null && this.options.onHeader === undefined && (!this.half || (!this.sending && this.relaySrc === undefined));
+      // The log stays short: past RX_LOG_LIMIT changes in one burst (a jabbering source), it steps anyway.
+      const lazy = p.rx !== null && p.logCount < RX_LOG_LIMIT && this.options.onHeader === undefined && (!this.half || (!this.sending && this.relaySrc === undefined));
       if (!lazy) return from;
     }
     let next = this.headerAt ?? Infinity;

@@ -328,8 +328,9 @@ export class Kernel {
 
   /** Earliest cycle ≥ the current one at which any component has work, or Infinity. */
   nextEvent(): number {
+    if (this.wakeLists === undefined) this.prepare();
     const now = this.cycle;
-    let next = this.wakeLists === undefined ? Infinity : Math.max(this.timers.peek(), now);
+    let next = Math.max(this.timers.peek(), now);
     for (const p of this.parts) {
       const n = p.nextEvent(now);
       if (n <= now) return now; // someone has work now: no need to ask the rest

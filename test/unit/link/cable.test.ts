@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Kernel } from '../../../src/sim/index.js';
-import { BROADCAST, BurstCable, Cable, asMac } from '../../../src/link/index.js';
+import { Kernel, type Clocked } from '../../../src/sim/index.js';
+import { BROADCAST, BurstCable, BurstPort, Cable, asMac, makeSegment } from '../../../src/link/index.js';
 import { BurstHost, Host } from '../../../src/devices/index.js';
 
 describe('cables of any length', () => {
@@ -28,5 +28,32 @@ describe('cables of any length', () => {
     // Within the rated length the frame arrives, one cable delay plus its wire time after it starts.
     const near = run('symbol', 100);
     expect(near.got).toEqual([near.delay + (8 + 64) * 10 + 1]);
+  });
+
+  it('LINK-BURST-01: a MAC sleeping through a burst that changes segment every cycle (a jabbering source) keeps a bounded log and still takes the burst in once', () => {
+    const k = new Kernel({ seed: 1 });
+    // A source that drives a new segment (jam bytes) at each of 300 cycles, then goes idle.
+    const src = new BurstPort('jabber.port0');
+    const jabber: Clocked = {
+      name: 'jabber',
+      evaluate() {},
+      commit(c: number) {
+        if (c < 300) src.drive(makeSegment(c, null, 0, 0, 0x90 + (c % 2), 10, 1, []), c);
+        else if (c === 300) src.drive(null, c);
+      },
+      nextEvent: (from: number) => (from <= 300 ? from : Infinity),
+      wakes: () => [],
+    };
+    src.owner = jabber;
+    k.add(jabber);
+    const h = k.add(new BurstHost('h', { mac: asMac(0x0200_0000_0001) }));
+    k.add(new BurstCable('c', src, h.port, { metres: 10 }, k.rng('c')));
+    let longest = 0;
+    while (k.run({ cycles: 1 }) !== 'idle') longest = Math.max(longest, h.port.logCount);
+    expect(longest).toBeGreaterThan(10); // it did sleep through most changes
+    expect(longest).toBeLessThanOrEqual(64);
+    expect(h.port.logCount).toBe(0);
+    const drops = Object.values(h.counters.drops).reduce((a, b) => a + b, 0);
+    expect(drops).toBe(1); // one burst without a frame in it, dropped once
   });
 });
