@@ -556,11 +556,38 @@ function standardCapability(ctx: Ctx, id: number, at: number): void {
       return express(ctx, off, at);
     case 0x11:
       return msix(ctx, off, at);
+    case 0x0a: {
+      // EHCI Debug Port: BAR number in bits 15:13, offset in that BAR in bits 12:0.
+      // @spec EHCI 1.0 Appendix C.2.1 (Debug Port Capability)
+      const d = r.u16(at + 2);
+      ctx.out.l1(`Capabilities: [${off}] Debug port: BAR=${d >>> 13} offset=${hex(d & 0x1fff, 4)}`);
+      return;
+    }
+    case 0x12:
+      return sataHba(ctx, off, at);
     default: {
       const name = STD_NAMES.get(id);
       ctx.out.l1(`Capabilities: [${off}] ${name ?? `Capability id ${hex(id, 2)}`}`);
     }
   }
+}
+
+/**
+ * SATA Capability of an AHCI HBA: revision, and where the index-data pair lives (BAR location
+ * 0100b..1001b = BAR0..BAR5 with an offset in DWORDs, 1111b = in configuration space after SATACR1).
+ * @spec Serial ATA AHCI 1.3.1 §2.4 (SATA Capability: SATACR0 revision, SATACR1 BARLOC 3:0 and BAROFST 23:4)
+ */
+function sataHba(ctx: Ctx, off: string, at: number): void {
+  const { r, out } = ctx;
+  if (!r.has(at, 8)) {
+    out.l1(`Capabilities: [${off}] SATA HBA <truncated>`);
+    return;
+  }
+  const rev = r.u8(at + 2);
+  const cr1 = r.u32(at + 4);
+  const loc = cr1 & 0xf;
+  const where = loc >= 4 && loc <= 9 ? `BAR${loc - 4} Offset=${hex((cr1 >>> 4) & 0xfffff, 8)}` : loc === 0xf ? 'InCfgSpace' : `BAR??${loc}`;
+  out.l1(`Capabilities: [${off}] SATA HBA v${(rev >>> 4) & 0xf}.${rev & 0xf} ${where}`);
 }
 
 /** Aux current in mA by PMC bits 8:6 (§7.5.2.1). */
