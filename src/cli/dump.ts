@@ -6,7 +6,8 @@ import { EXIT, UsageError, readInput, type CliIo } from './io.js';
 /** Help text of `iovsim dump`. */
 export const DUMP_HELP = `Usage: iovsim dump [--size 64|256|4096] <file|->
 
-Reads an lspci -x / -xxx / -xxxx dump (one or more functions, optional domain) and prints it back
+Reads an lspci -x / -xxx / -xxxx dump (one or more functions, optional domain; the decoded lines of
+lspci -vvv -xxxx are skipped, as lspci -F skips them) and prints it back
 in lspci -xxxx form, so a dump can be validated and normalised. lspci -F reads the output.
 
 Options:
