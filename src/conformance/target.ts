@@ -259,7 +259,8 @@ export interface ForwardingDevice {
  *     and tagged with its VID elsewhere;
  *   - VLAN-FDB-01: learning is per VLAN: a unicast reaches the port its address was learned on in
  *     the frame's VLAN, and an address learned only in another VLAN is unknown (flooded in the
- *     frame's VLAN).
+ *     frame's VLAN). This is independent VLAN learning (IVL), as the Linux bridge does it; a bridge
+ *     with shared VLAN learning (SVL, which 802.1Q §8.8 also allows) fails it by design.
  *
  * Without a declared profile, frames to reserved addresses are only checked for FWD-ING-01 and
  * FWD-DUP-01, and their sources are taken as maybe learned.
