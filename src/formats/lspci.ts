@@ -340,7 +340,7 @@ export function parseLspciDump(text: string): DumpFunction[] {
     if (cur === undefined) return;
     const size = cur.next;
     if (!isDumpSize(size)) {
-      const what = size === 0 ? 'has no data lines' : `has ${size} bytes (${size / BYTES_PER_LINE} data lines)`;
+      const what = size === 0 ? 'has no data lines (was lspci run without -x, -xxx or -xxxx?)' : `has ${size} bytes (${size / BYTES_PER_LINE} data lines)`;
       throw new LspciParseError(
         'lspci.bad-size',
         cur.headerLine,

@@ -221,6 +221,9 @@ describe('parseLspciDump: each error code names its line', () => {
     const [fn] = parseLspciDump(verbose.join('\n'));
     expect(fn!.size).toBe(64);
     expect(fn!.bytes).toEqual(parseLspciDump([H, ...b64].join('\n'))[0]!.bytes);
+    // lspci -vvv without -x: decoded lines and no hex.
+    expectError([H, '\tControl: I/O- Mem+', ''], 'lspci.bad-size', 1);
+    expect(() => parseLspciDump([H, '\tControl: I/O- Mem+', ''].join('\n'))).toThrow(/no data lines \(was lspci run without -x/);
   });
 
   it('lspci.bad-hex: non-hex byte, double space, non-hex offset', () => {
