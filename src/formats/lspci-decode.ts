@@ -252,6 +252,7 @@ interface Ctx {
  *   `Class [cccc]`. No vendor or device names are looked up. `(rev rr)` is left out for revision
  *   0; a non-zero programming interface adds `(prog-if pp)`.
  * - **Header** (Type 0 and Type 1): `Subsystem` (Type 0, when set), `Control:` and `Status:` flags,
+ *   `Latency:` for a bus master (with Min_Gnt/Max_Lat for Type 0 and the Cache Line Size when set),
  *   `Interrupt: pin A routed to IRQ n` when the pin or the line register is not 0 (pin `?` for
  *   none), one `Region N:` line per BAR that
  *   does not read 0 or 0xFFFFFFFF (`Memory at <hex> (32-bit|64-bit|low-1M, prefetchable|non-prefetchable)`
@@ -368,6 +369,18 @@ function header(ctx: Ctx, layout: 0 | 1): void {
         flag('>SERR', bit(status, 14)), flag('<PERR', bit(status, 15)), flag('INTx', bit(status, 3)),
       ].join(' ')}`,
     );
+    // A bus master's Latency Timer and Cache Line Size (in DWORDs), and for Type 0 its Min_Gnt and
+    // Max_Lat (in 250 ns units), printed the way lspci 3.9 prints them.
+    // @spec PCI Local Bus 3.0 §6.2.4 (Latency Timer, Cache Line Size, Min_Gnt, Max_Lat)
+    if (bit(command, 2)) {
+      let lat = `Latency: ${r.u8(0x0d)}`;
+      const minGnt = layout === 0 ? r.u8(0x3e) : 0;
+      const maxLat = layout === 0 ? r.u8(0x3f) : 0;
+      if (minGnt !== 0 || maxLat !== 0) lat += ` (${[minGnt !== 0 ? `${minGnt * 250}ns min` : '', maxLat !== 0 ? `${maxLat * 250}ns max` : ''].filter((x) => x !== '').join(', ')})`;
+      const cls = r.u8(0x0c);
+      if (cls !== 0) lat += `, Cache Line Size: ${cls * 4} bytes`;
+      out.l1(lat);
+    }
   }
   // lspci 3.9 prints the line when either the pin or the line register is set ('?' for no pin).
   const pin = r.u8(0x3d);

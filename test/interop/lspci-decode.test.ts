@@ -193,7 +193,7 @@ describe.skipIf(!haveLspci)('lspci decode interop (lspci -F -vvv reads what we b
     const ours = describeFunction(epBytes, EP_ADDRESS).trimEnd().split('\n');
     // First line: the same class code, IDs and revision (names differ: we look none up).
     expect(ours[0]).toBe('01:00.0 Ethernet controller [0200]: Device [8086:10c9] (rev 01)');
-    for (const prefix of [/^Control:/, /^Status:/, /^Interrupt:/, /^Region \d:/, /^Expansion ROM/]) {
+    for (const prefix of [/^Control:/, /^Status:/, /^Latency:/, /^Interrupt:/, /^Region \d:/, /^Expansion ROM/]) {
       expect(headerLines(ours, prefix), String(prefix)).toEqual(headerLines(theirs, prefix));
     }
     expect(capabilityTitles(ours)).toEqual(capabilityTitles(theirs));
@@ -281,7 +281,7 @@ describe.skipIf(!haveLspci)('lspci decode interop on real devices (test/fixtures
       const upperHalves = new Set(headerLines(ours, /^Region \d:.*64-bit/).map((l) => Number(/^Region (\d)/.exec(l)![1]) + 1));
       const regions = (lines: string[]): string[] => headerLines(lines, /^Region \d:/).filter((l) => !(upperHalves.has(Number(/^Region (\d)/.exec(l)![1])) && l.includes('<unassigned>')));
       expect(regions(ours)).toEqual(regions(theirs));
-      for (const prefix of [/^Control:/, /^Status:/, /^Interrupt:/, /^Expansion ROM/, /^Bus:/, /behind bridge:/]) {
+      for (const prefix of [/^Control:/, /^Status:/, /^Latency:/, /^Interrupt:/, /^Expansion ROM/, /^Bus:/, /behind bridge:/]) {
         expect(headerLines(ours, prefix), `${file} ${String(prefix)}`).toEqual(headerLines(theirs, prefix));
       }
       expect(capabilityTitles(ours), `${file} ${formatPciAddress(fn.address)}`).toEqual(comparableTitles(theirs, ours));

@@ -66,6 +66,21 @@ describe('real devices (lspci -vvv -xxxx dumps from public test corpora)', () =>
     expect(at('00:1f.2')).toContain('\tCapabilities: [a8] SATA HBA v1.0 BAR4 Offset=00000004\n');
   });
 
+  it('FMT-LSPCI-06: a bus master shows its Latency Timer, Min_Gnt/Max_Lat and Cache Line Size as lspci 3.9 prints them (82576 bytes, registers varied)', () => {
+    const [fn] = parseLspciDump(readFileSync(join(DIR, 'pciutils-cap-pcie-2-82576-pf-sriov.txt'), 'utf8'));
+    const latency = (set: Record<number, number>): string | undefined => {
+      const b = fn!.bytes.slice();
+      for (const [at, v] of Object.entries(set)) b[Number(at)] = v;
+      return describeFunction(b, fn!.address).split('\n').find((l) => l.startsWith('\tLatency:'));
+    };
+    // Expected lines: what lspci 3.9 -F -vvv printed for the same bytes.
+    expect(latency({})).toBe('\tLatency: 0, Cache Line Size: 64 bytes');
+    expect(latency({ 0x3e: 3, 0x3f: 1 })).toBe('\tLatency: 0 (750ns min, 250ns max), Cache Line Size: 64 bytes');
+    expect(latency({ 0x3f: 2, 0x0c: 0, 0x0d: 0x20 })).toBe('\tLatency: 32 (500ns max)');
+    expect(latency({ 0x3e: 1, 0x0c: 8, 0x0d: 0xff })).toBe('\tLatency: 255 (250ns min), Cache Line Size: 32 bytes');
+    expect(latency({ 0x04: 0x03 })).toBeUndefined(); // not a bus master: no line
+  });
+
   for (const file of FILES.filter((f) => f.includes('sriov'))) {
     it(`CHK-SRIOV-01 CHK-SRIOV-02 CHK-SRIOV-03 SRIOV-RID-01: ${file}: the SR-IOV model loaded from the dump reads what lspci decoded, and places the VFs by its offset and stride`, () => {
       const text = readFileSync(join(DIR, file), 'utf8');
