@@ -678,13 +678,17 @@ function supportedSpeeds(vector: number): string {
 }
 
 function express(ctx: Ctx, off: string, at: number): void {
-  const { r, out, verbose } = ctx;
+  const { r, out } = ctx;
   const caps = r.u16(at + 2);
   const version = caps & 0xf;
   const type = (caps >>> 4) & 0xf;
   const slot = bit(caps, 8);
   const downstreamPort = type === 0x4 || type === 0x6;
   const endpointType = type === 0x0 || type === 0x1 || type === 0x9;
+  // Root Complex Integrated Endpoints and Event Collectors have no Link: their Link registers are
+  // not implemented, and ASPM acceptable latencies apply to Endpoints with a Link only.
+  // @spec PCIe Base r6.0 §7.5.3 (Link registers: not for RCiEPs and RCECs), §7.5.3.3 (Endpoint L0s/L1 Acceptable Latency)
+  const hasLink = type !== 0x9 && type !== 0xa;
   const bridge = type === 0x7 || type === 0x8;
   let typeName = PCIE_TYPES.get(type) ?? `Unknown type ${type}`;
   if (downstreamPort) typeName += ` (${flag('Slot', slot)})`;
@@ -694,7 +698,7 @@ function express(ctx: Ctx, off: string, at: number): void {
   const devCap = r.u32(at + 4);
   out.l2(
     `DevCap:\tMaxPayload ${payloadText(devCap & 7)}, PhantFunc ${(devCap >>> 3) & 3}` +
-      (endpointType ? `, Latency L0s ${L0S_LATENCY[(devCap >>> 6) & 7] ?? ''}, L1 ${L1_LATENCY[(devCap >>> 9) & 7] ?? ''}` : ''),
+      (endpointType && hasLink ? `, Latency L0s ${L0S_LATENCY[(devCap >>> 6) & 7] ?? ''}, L1 ${L1_LATENCY[(devCap >>> 9) & 7] ?? ''}` : ''),
   );
   out.l3(`${flag('ExtTag', bit(devCap, 5))} ${flag('RBE', bit(devCap, 15))}${endpointType ? ` ${flag('FLReset', bit(devCap, 28))}` : ''}`);
   const devCtl = r.u16(at + 8);
@@ -709,8 +713,25 @@ function express(ctx: Ctx, off: string, at: number): void {
     `DevSta:\t${flag('CorrErr', bit(devSta, 0))} ${flag('NonFatalErr', bit(devSta, 1))} ${flag('FatalErr', bit(devSta, 2))} ` +
       `${flag('UnsupReq', bit(devSta, 3))} ${flag('AuxPwr', bit(devSta, 4))} ${flag('TransPend', bit(devSta, 5))}`,
   );
+  if (hasLink) linkRegisters(ctx, at);
+  expressSlotRootAndV2(ctx, at, type, version, downstreamPort, hasLink);
+}
+
+/** Link Capabilities, Control and Status of a PCI Express capability at `at`. */
+function linkRegisters(ctx: Ctx, at: number): void {
+  const { r, out } = ctx;
   const lnkCap = r.u32(at + 0x0c);
-  out.l2(`LnkCap:\tPort #${lnkCap >>> 24}, Speed ${speedText(lnkCap & 0xf)}, Width x${(lnkCap >>> 4) & 0x3f}, ASPM ${ASPM_SUPPORT[(lnkCap >>> 10) & 3] ?? ''}`);
+  // Exit latencies of the ASPM states supported (L0s 14:12, L1 17:15), encoded as the acceptable
+  // latencies of DevCap are. @spec PCIe Base r6.0 §7.5.3.6 (Link Capabilities)
+  const aspm = (lnkCap >>> 10) & 3;
+  const exits = [
+    (aspm & 1) !== 0 ? `L0s ${L0S_LATENCY[(lnkCap >>> 12) & 7] ?? ''}` : '',
+    (aspm & 2) !== 0 ? `L1 ${L1_LATENCY[(lnkCap >>> 15) & 7] ?? ''}` : '',
+  ].filter((x) => x !== '');
+  out.l2(
+    `LnkCap:\tPort #${lnkCap >>> 24}, Speed ${speedText(lnkCap & 0xf)}, Width x${(lnkCap >>> 4) & 0x3f}, ASPM ${ASPM_SUPPORT[aspm] ?? ''}` +
+      (exits.length > 0 ? `, Exit Latency ${exits.join(', ')}` : ''),
+  );
   out.l3(
     `${flag('ClockPM', bit(lnkCap, 18))} ${flag('Surprise', bit(lnkCap, 19))} ${flag('LLActRep', bit(lnkCap, 20))} ` +
       `${flag('BwNot', bit(lnkCap, 21))} ${flag('ASPMOptComp', bit(lnkCap, 22))}`,
@@ -727,6 +748,12 @@ function express(ctx: Ctx, off: string, at: number): void {
     `${flag('TrErr', bit(lnkSta, 10))} ${flag('Train', bit(lnkSta, 11))} ${flag('SlotClk', bit(lnkSta, 12))} ` +
       `${flag('DLActive', bit(lnkSta, 13))} ${flag('BWMgmt', bit(lnkSta, 14))} ${flag('ABWMgmt', bit(lnkSta, 15))}`,
   );
+}
+
+/** Slot and Root registers, then the version 2 registers, of a PCI Express capability at `at`. */
+function expressSlotRootAndV2(ctx: Ctx, at: number, type: number, version: number, downstreamPort: boolean, hasLink: boolean): void {
+  const { r, out, verbose } = ctx;
+  const slot = bit(r.u16(at + 2), 8);
   if (verbose >= 3 && slot && r.has(at, 0x1c)) {
     const sltCap = r.u32(at + 0x14);
     out.l2(
@@ -766,7 +793,7 @@ function express(ctx: Ctx, off: string, at: number): void {
       (downstreamPort ? `, ${flag('ARIFwd', bit(devCtl2, 5))}` : ''),
   );
   out.l3(`AtomicOpsCtl: ${flag('ReqEn', bit(devCtl2, 6))}${downstreamPort ? ` ${flag('EgressBlck', bit(devCtl2, 7))}` : ''}`);
-  if (verbose < 3) return;
+  if (verbose < 3 || !hasLink) return;
   const lnkCap2 = r.u32(at + 0x2c);
   out.l2(`LnkCap2: Supported Link Speeds: ${supportedSpeeds(lnkCap2)}, ${flag('Crosslink', bit(lnkCap2, 8))}`);
   const lnkCtl2 = r.u16(at + 0x30);

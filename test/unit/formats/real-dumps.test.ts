@@ -64,6 +64,11 @@ describe('real devices (lspci -vvv -xxxx dumps from public test corpora)', () =>
     const at = (a: string): string => describeFunction(fns.find((f) => formatPciAddress(f.address) === a)!.bytes, fns.find((f) => formatPciAddress(f.address) === a)!.address);
     expect(at('00:1a.7')).toContain('\tCapabilities: [58] Debug port: BAR=1 offset=00a0\n');
     expect(at('00:1f.2')).toContain('\tCapabilities: [a8] SATA HBA v1.0 BAR4 Offset=00000004\n');
+    // A Root Complex Integrated Endpoint has no Link: no Link registers, no ASPM acceptable latencies (as lspci).
+    expect(at('00:14.0')).toContain('Express (v2) Root Complex Integrated Endpoint');
+    expect(at('00:14.0')).toContain('\t\tDevCap:\tMaxPayload 128 bytes, PhantFunc 0\n');
+    expect(at('00:14.0')).not.toMatch(/LnkCap|LnkCtl|LnkSta/);
+    expect(at('00:1c.0')).toContain('\t\tLnkCap:\tPort #1, Speed 2.5GT/s, Width x1, ASPM L0s L1, Exit Latency L0s <256ns, L1 <4us\n');
   });
 
   it('FMT-LSPCI-06: a bus master shows its Latency Timer, Min_Gnt/Max_Lat and Cache Line Size as lspci 3.9 prints them (82576 bytes, registers varied)', () => {
