@@ -265,13 +265,17 @@ interface Ctx {
  *   prefetchable windows behind the bridge (whose sizes the base/limit pairs do give),
  *   `Secondary status:` and `BridgeCtl:`. Other header layouts are named and not decoded.
  * - **Capabilities** (Type 0 and Type 1), in list order as {@link walkCapabilities} finds them:
- *   `Capabilities: [off] <name>` with decoded fields for Power Management, MSI, MSI-X and PCI
- *   Express (Device, Link, and for version 2 Device 2 and Link 2 registers; `ARIFwd±` for Root and
- *   Downstream Ports), a title for other known IDs, `Capability id xx` otherwise.
+ *   `Capabilities: [off] <name>` with decoded fields for Power Management, MSI, MSI-X, PCI
+ *   Express (Device, Link with its ASPM exit latencies, and for version 2 Device 2 and Link 2
+ *   registers; `ARIFwd±` for Root and Downstream Ports; no Link registers for a Root Complex
+ *   Integrated Endpoint or Event Collector, which have no Link), the EHCI Debug Port and the AHCI
+ *   SATA capability, a title for other known IDs, `Capability id xx` otherwise.
  * - **Extended capabilities**, only when the standard list holds a PCI Express capability (as
  *   lspci does) and the bytes reach 0x104: `Capabilities: [off vN] <name>` with decoded fields for
  *   ARI, SR-IOV (capabilities, control, VF counts, offset/stride/VF Device ID, page sizes, VF BAR
- *   regions), AER and Device Serial Number; `Extended Capability ID xxxx` for unknown IDs.
+ *   regions), AER (error registers as flags, header log, root error registers of a Root Port or
+ *   Event Collector), ACS, Device Serial Number and the vendor-specific header;
+ *   `Extended Capability ID xxxx` for unknown IDs.
  * - **Broken lists**: a loop prints `Capabilities: [off] <chain looped>`, an ID of 0xFF or a
  *   pointer into the header `<chain broken>`, a capability beyond the bytes given
  *   `<not available: …>`; a capability whose fields run past the bytes prints its title and
@@ -285,7 +289,8 @@ interface Ctx {
  * @spec PCIe Base r6.0 §7.5.1.3 (Type 1 header: bus numbers, I/O/memory/prefetchable windows, Bridge Control)
  * @spec PCIe Base r6.0 §7.5.2 (Power Management), §7.7.1 (MSI), §7.7.2 (MSI-X)
  * @spec PCIe Base r6.0 §7.5.3 (PCI Express Capability), §7.6.3 (extended capability header)
- * @spec PCIe Base r6.0 §7.8.4 (AER), §7.9.3 (Device Serial Number), §7.8.7 (ARI), §9.3.3 (SR-IOV)
+ * @spec PCIe Base r6.0 §7.8.4 (AER), §7.7.11 (ACS), §7.9.3 (Device Serial Number), §7.8.7 (ARI), §9.3.3 (SR-IOV), §7.9.5 (VSEC)
+ * @spec EHCI 1.0 Appendix C (Debug Port); Serial ATA AHCI 1.3.1 §2.4 (SATA Capability)
  * @spec pciutils 3.9 lspci -vvv output, as a layout model
  * @param bytes - Configuration bytes from offset 0 (typically 64, 256 or 4096 of them).
  * @param address - Address printed on the first line.
@@ -839,11 +844,30 @@ function extendedCapability(ctx: Ctx, id: number, at: number, version: number): 
       return sriov(ctx, off, at);
     case 0x000b:
       return vendorSpecific(ctx, off, at);
+    case 0x000d:
+      return acs(ctx, off, at);
     default: {
       const name = EXT_NAMES.get(id);
       ctx.out.l1(`Capabilities: [${off}] ${name ?? `Extended Capability ID ${hex(id, 4)}`}`);
     }
   }
+}
+
+/** ACS capability and control bits, by bit. @spec PCIe Base r6.0 §7.7.11.2 (ACS Capability), §7.7.11.3 (ACS Control) */
+const ACS_BITS: readonly (readonly [string, number])[] = [
+  ['SrcValid', 0], ['TransBlk', 1], ['ReqRedir', 2], ['CmpltRedir', 3], ['UpstreamFwd', 4], ['EgressCtrl', 5], ['DirectTrans', 6],
+];
+
+/**
+ * Access Control Services: which controls the function implements and which are enabled (what
+ * decides whether peer-to-peer traffic between functions, VFs included, is redirected upstream).
+ * @spec PCIe Base r6.0 §7.7.11 (ACS Extended Capability)
+ */
+function acs(ctx: Ctx, off: string, at: number): void {
+  const { r, out } = ctx;
+  if (!capTitle(ctx, off, 'Access Control Services', at, 8)) return;
+  out.l2(`ACSCap:\t${flags(r.u16(at + 4), ACS_BITS)}`);
+  out.l2(`ACSCtl:\t${flags(r.u16(at + 6), ACS_BITS)}`);
 }
 
 /**
@@ -860,16 +884,52 @@ function vendorSpecific(ctx: Ctx, off: string, at: number): void {
   out.l1(`Capabilities: [${off}] Vendor Specific Information: ID=${hex(h & 0xffff, 4)} Rev=${(h >>> 16) & 0xf} Len=${hex(h >>> 20, 3)}`);
 }
 
+/** Uncorrectable error bits lspci 3.9 names, by bit. @spec PCIe Base r6.0 §7.8.4.2 (Uncorrectable Error Status) */
+const AER_UE: readonly (readonly [string, number])[] = [
+  ['DLP', 4], ['SDES', 5], ['TLP', 12], ['FCP', 13], ['CmpltTO', 14], ['CmpltAbrt', 15], ['UnxCmplt', 16], ['RxOF', 17],
+  ['MalfTLP', 18], ['ECRC', 19], ['UnsupReq', 20], ['ACSViol', 21],
+];
+/** Correctable error bits lspci 3.9 names, by bit. @spec PCIe Base r6.0 §7.8.4.5 (Correctable Error Status) */
+const AER_CE: readonly (readonly [string, number])[] = [['RxErr', 0], ['BadTLP', 6], ['BadDLLP', 7], ['Rollover', 8], ['Timeout', 12], ['AdvNonFatalErr', 13]];
+
+const flags = (v: number, names: readonly (readonly [string, number])[]): string => names.map(([n, b]) => flag(n, bit(v, b))).join(' ');
+
+/** The Device/Port Type of the function's PCI Express capability, or undefined without one. */
+function expressType(ctx: Ctx): number | undefined {
+  const e = walkCapabilities(ctx.r.b).entries.find((x) => x.id === 0x10);
+  return e === undefined || !ctx.r.has(e.offset, 4) ? undefined : (ctx.r.u16(e.offset + 2) >>> 4) & 0xf;
+}
+
+/**
+ * Advanced Error Reporting: the error status, mask and severity registers as flags, capabilities
+ * and control, the header log, and for a Root Port or Root Complex Event Collector its root
+ * error registers.
+ * @spec PCIe Base r6.0 §7.8.4 (AER Extended Capability: 7.8.4.2–7.8.4.7, header log 7.8.4.8, root 7.8.4.9–7.8.4.11)
+ */
 function aer(ctx: Ctx, off: string, at: number): void {
   const { r, out } = ctx;
-  if (!capTitle(ctx, off, 'Advanced Error Reporting', at, 0x1c)) return;
-  out.l2(`UESta:\t${hex(r.u32(at + 4), 8)}  UEMsk: ${hex(r.u32(at + 8), 8)}  UESvrt: ${hex(r.u32(at + 0x0c), 8)}`);
-  out.l2(`CESta:\t${hex(r.u32(at + 0x10), 8)}  CEMsk: ${hex(r.u32(at + 0x14), 8)}`);
+  if (!capTitle(ctx, off, 'Advanced Error Reporting', at, 0x2c)) return;
+  out.l2(`UESta:\t${flags(r.u32(at + 4), AER_UE)}`);
+  out.l2(`UEMsk:\t${flags(r.u32(at + 8), AER_UE)}`);
+  out.l2(`UESvrt:\t${flags(r.u32(at + 0x0c), AER_UE)}`);
+  out.l2(`CESta:\t${flags(r.u32(at + 0x10), AER_CE)}`);
+  out.l2(`CEMsk:\t${flags(r.u32(at + 0x14), AER_CE)}`);
   const c = r.u32(at + 0x18);
   out.l2(
     `AERCap:\tFirst Error Pointer: ${hex(c & 0x1f, 2)}, ${flag('ECRCGenCap', bit(c, 5))} ${flag('ECRCGenEn', bit(c, 6))} ` +
       `${flag('ECRCChkCap', bit(c, 7))} ${flag('ECRCChkEn', bit(c, 8))}`,
   );
+  out.l3(`${flag('MultHdrRecCap', bit(c, 9))} ${flag('MultHdrRecEn', bit(c, 10))} ${flag('TLPPfxPres', bit(c, 11))} ${flag('HdrLogCap', bit(c, 12))}`);
+  out.l2(`HeaderLog: ${[0x1c, 0x20, 0x24, 0x28].map((o) => hex(r.u32(at + o), 8)).join(' ')}`);
+  const type = expressType(ctx);
+  if ((type !== 0x4 && type !== 0xa) || !r.has(at, 0x38)) return;
+  const cmd = r.u32(at + 0x2c);
+  out.l2(`RootCmd: ${flag('CERptEn', bit(cmd, 0))} ${flag('NFERptEn', bit(cmd, 1))} ${flag('FERptEn', bit(cmd, 2))}`);
+  const sta = r.u32(at + 0x30);
+  out.l2(`RootSta: ${flag('CERcvd', bit(sta, 0))} ${flag('MultCERcvd', bit(sta, 1))} ${flag('UERcvd', bit(sta, 2))} ${flag('MultUERcvd', bit(sta, 3))}`);
+  out.l3(` ${flag('FirstFatal', bit(sta, 4))} ${flag('NonFatalMsg', bit(sta, 5))} ${flag('FatalMsg', bit(sta, 6))} IntMsg ${sta >>> 27}`);
+  const src = r.u32(at + 0x34);
+  out.l2(`ErrorSrc: ERR_COR: ${hex(src & 0xffff, 4)} ERR_FATAL/NONFATAL: ${hex(src >>> 16, 4)}`);
 }
 
 function serialNumber(ctx: Ctx, off: string, at: number): void {

@@ -64,6 +64,18 @@ describe('real devices (lspci -vvv -xxxx dumps from public test corpora)', () =>
     const at = (a: string): string => describeFunction(fns.find((f) => formatPciAddress(f.address) === a)!.bytes, fns.find((f) => formatPciAddress(f.address) === a)!.address);
     expect(at('00:1a.7')).toContain('\tCapabilities: [58] Debug port: BAR=1 offset=00a0\n');
     expect(at('00:1f.2')).toContain('\tCapabilities: [a8] SATA HBA v1.0 BAR4 Offset=00000004\n');
+    // A root port's AER (with its root error registers) and ACS, as lspci 3.9 prints them for these bytes.
+    for (const line of [
+      '\t\tUESvrt:\tDLP+ SDES+ TLP- FCP+ CmpltTO- CmpltAbrt- UnxCmplt- RxOF+ MalfTLP+ ECRC- UnsupReq- ACSViol-',
+      '\t\tCEMsk:\tRxErr- BadTLP- BadDLLP- Rollover- Timeout- AdvNonFatalErr+',
+      '\t\t\tMultHdrRecCap- MultHdrRecEn- TLPPfxPres- HdrLogCap-',
+      '\t\tHeaderLog: 00000000 00000000 00000000 00000000',
+      '\t\tRootCmd: CERptEn- NFERptEn- FERptEn-',
+      '\t\t\t FirstFatal- NonFatalMsg- FatalMsg- IntMsg 0',
+      '\t\tErrorSrc: ERR_COR: 0000 ERR_FATAL/NONFATAL: 0000',
+      '\t\tACSCap:\tSrcValid+ TransBlk+ ReqRedir+ CmpltRedir+ UpstreamFwd+ EgressCtrl- DirectTrans-',
+      '\t\tACSCtl:\tSrcValid- TransBlk- ReqRedir- CmpltRedir- UpstreamFwd- EgressCtrl- DirectTrans-',
+    ]) expect(at('00:01.0').split('\n')).toContain(line);
     // A Root Complex Integrated Endpoint has no Link: no Link registers, no ASPM acceptable latencies (as lspci).
     expect(at('00:14.0')).toContain('Express (v2) Root Complex Integrated Endpoint');
     expect(at('00:14.0')).toContain('\t\tDevCap:\tMaxPayload 128 bytes, PhantFunc 0\n');
