@@ -306,14 +306,13 @@ export class QueueBlock {
   private txQueue: Uint8Array[] = [];
   private inFlight = 0;
   private readonly sink: DiagnosticSink | undefined;
+  private readonly onTxPosted: ((fn: number) => void) | undefined;
 
   /**
    * A block in its reset state (FUNC holds `fn`, MAC zero, link down).
-   * @param options - the function number, whether MAC is software-writable, and a diagnostic sink.
+   * @param options - the function number, whether MAC is software-writable, a diagnostic sink, and who to tell of posted frames.
    * @throws {NicError} `nic.bad-option` if `fn` is not 0..65535.
    */
-  private readonly onTxPosted: ((fn: number) => void) | undefined;
-
   constructor(options: QueueBlockOptions) {
     if (!Number.isInteger(options.fn) || options.fn < 0 || options.fn > 0xffff) throw new NicError('nic.bad-option', `function ${options.fn} is not 0..65535`);
     this.fn = options.fn;
