@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeFunction, formatPciAddress, parseLspciDump } from '../../../src/formats/index.js';
-import { asRoutingId, deviceFromDump, formatRid } from '../../../src/index.js';
+import { SriovOracle, asRoutingId, deviceFromDump, formatRid } from '../../../src/index.js';
 import { runCli } from '../../helpers/cli.js';
 
 // Dumps of real devices, copied verbatim from public test corpora (see test/fixtures/real-dumps/SOURCES.md).
@@ -99,7 +99,7 @@ describe('real devices (lspci -vvv -xxxx dumps from public test corpora)', () =>
   });
 
   for (const file of FILES.filter((f) => f.includes('sriov'))) {
-    it(`CHK-SRIOV-01 CHK-SRIOV-02 CHK-SRIOV-03 SRIOV-RID-01: ${file}: the SR-IOV model loaded from the dump reads what lspci decoded, and places the VFs by its offset and stride`, () => {
+    it(`CHK-SRIOV-01 CHK-SRIOV-02 CHK-SRIOV-03 SRIOV-RID-01 SRIOV-LINUX-01: ${file}: the SR-IOV model loaded from the dump reads what lspci decoded, places the VFs by its offset and stride, and says Linux would enable the VFs Linux did enable`, () => {
       const text = readFileSync(join(DIR, file), 'utf8');
       const lines = decoded(text);
       const { device } = deviceFromDump(parseLspciDump(text));
@@ -125,6 +125,16 @@ describe('real devices (lspci -vvv -xxxx dumps from public test corpora)', () =>
       expect(n).toBe(/Enable\+/.test(ctl) ? read(0x10, 2) : 0);
       for (let k = 1; k <= n; k++) expect(pf!.vfRid(k)).toBe(pf!.rid + offset + (k - 1) * stride);
       if (n > 0) expect(formatRid(pf!.vfRid(1)!)).toBe(formatRid(asRoutingId(pf!.rid + offset)));
+      // Where Linux had enabled VFs when the dump was taken (VF Enable set), our verdict on enabling
+      // that many must be that Linux would: reality already said so. ARI Capable Hierarchy set means
+      // Linux found ARI Forwarding in the port above.
+      if (n > 0) {
+        const oracle = SriovOracle.fromDump(parseLspciDump(text));
+        const v = oracle.wouldLinuxEnable(0, n, { ariForwarding: pf!.ariCapableHierarchy });
+        expect(v.enable, JSON.stringify(v.reasons)).toBe(true);
+      }
+      // Linux refuses more VFs than TotalVFs, on any device.
+      expect(SriovOracle.fromDump(parseLspciDump(text)).wouldLinuxEnable(0, read(0x0e, 2) + 1).reasons.map((r) => r.code)).toContain('linux.nr-above-total');
     });
   }
 });
