@@ -32,6 +32,7 @@ export async function benchL2() {
   const ns3Bin = process.env.NS3_L2BENCH;
   console.log(`\nlayer 2: ns-3 switch scenarios, ${frames} frames of 64 bytes, 100 Mb/s, load 0.2 per host (best of 3; store-and-forward, output queues of 100)`);
   console.log('  links         N  mode    offered fr/s  delivered  ns-3 (anchor machine, not this run)');
+  const same = new Map(); // `${link} ${n}` -> { ours, ns3 } (burst mode, this run)
   for (const [label, duplex, link] of [['full duplex', 'full', 'simple'], ['half duplex', 'half', 'csma']]) {
     for (const n of [8, 32]) {
       for (const mode of ['burst', 'symbol']) {
@@ -39,15 +40,36 @@ export async function benchL2() {
         const r = best({ n, duplex, mode, load: 0.2 }, mode === 'burst' ? 3 : 1);
         const ref = rows.filter((x) => x.scenario === 'switch' && x.link === link && x.n === n && x.load === 0.2 && x.frames === 100000);
         const ns3 = ref.length > 0 ? Math.max(...ref.map((x) => x.frames_offered / x.wall_run_s)) : undefined;
-        let same = '';
+        let sameRun = '';
+        if (mode === 'burst') same.set(`${link} ${n}`, { ours: frames / r.s, ns3: undefined });
         if (ns3Bin !== undefined && existsSync(ns3Bin) && mode === 'burst') {
           const out = JSON.parse(execFileSync(ns3Bin, ['--scenario=switch', `--link=${link}`, `--n=${n}`, `--frames=${frames}`, '--load=0.2']).toString());
           const rate = out.frames_offered / out.wall_run_s;
-          same = `; ns-3 same run ${rate.toFixed(0)} fr/s, iovsim/ns-3 = ${(frames / r.s / rate).toFixed(2)}x (target >= 5x)`;
+          same.get(`${link} ${n}`).ns3 = rate;
+          sameRun = `; ns-3 same run ${rate.toFixed(0)} fr/s, iovsim/ns-3 = ${(frames / r.s / rate).toFixed(2)}x (target >= 5x)`;
         }
-        console.log(`  ${label}  ${String(n).padStart(3)}  ${mode.padEnd(6)}  ${(frames / r.s).toFixed(0).padStart(12)}  ${String(r.delivered).padStart(9)}  ${ns3 === undefined ? 'n/a' : `${ns3.toFixed(0)} fr/s`}${same}`);
+        console.log(`  ${label}  ${String(n).padStart(3)}  ${mode.padEnd(6)}  ${(frames / r.s).toFixed(0).padStart(12)}  ${String(r.delivered).padStart(9)}  ${ns3 === undefined ? 'n/a' : `${ns3.toFixed(0)} fr/s`}${sameRun}`);
       }
     }
+  }
+  // Reference point: the same schedule through a bare frame-level event loop in plain JavaScript
+  // that models nothing (bench/bare-des.mjs): about the fastest any JavaScript simulator could go.
+  const { bareSwitchDes } = await import('./bare-des.mjs');
+  console.log('\n  reference point: a bare frame-level event loop in JavaScript that models nothing (5 events per frame; bench/bare-des.mjs), full duplex, best of 5');
+  for (const n of [8, 32]) {
+    const sched = ns3Schedule({ n, frames, load: 0.2 });
+    bareSwitchDes(sched, n);
+    let bestS = Infinity;
+    let delivered = 0;
+    for (let r = 0; r < 5; r++) {
+      const t0 = process.hrtime.bigint();
+      delivered = bareSwitchDes(sched, n);
+      bestS = Math.min(bestS, Number(process.hrtime.bigint() - t0) / 1e9);
+    }
+    const rate = frames / bestS;
+    const s = same.get(`simple ${n}`);
+    const vsNs3 = s?.ns3 === undefined ? '' : `, ${(rate / s.ns3).toFixed(2)}x ns-3 of the same run`;
+    console.log(`     N = ${String(n).padStart(2)}: ${rate.toFixed(0)} offered fr/s, ${delivered} delivered${vsNs3}; iovsim burst mode does ${(s.ours / rate).toFixed(2)}x of it`);
   }
   console.log('\n  cost per frame as the switch grows (8 hosts on the first ports, the rest unconnected; full duplex, burst mode)');
   let base;
