@@ -1,9 +1,9 @@
 // A reference point for the ns-3 switch scenario, not part of iovsim: the same offered schedule run
 // through a bare frame-level discrete-event loop in plain JavaScript, with no model at all (no bytes,
 // no CRC, no preamble or MAC state machine, no counters, no kernel): each frame is five events (offer,
-// sender done, arrival at the switch, egress done, arrival at the host) on one binary heap, with a
-// learning table and output queues of 100. It bounds what any JavaScript simulator of this workload
-// can reach on this machine.
+// sender done, arrival at the switch, egress done, arrival at the host), the offers read in time
+// order and the other four on one binary heap, with a learning table and output queues of 100. It
+// bounds what any JavaScript simulator of this workload can reach on this machine.
 //
 // Timing: full duplex, 100 Mb/s, 64-byte frames plus preamble and inter-frame gap on the wire, 50 m
 // cables. Used by bench/run.mjs; `node bench/bare-des.mjs [N]` runs it alone.

@@ -55,7 +55,7 @@ export async function benchL2() {
   // Reference point: the same schedule through a bare frame-level event loop in plain JavaScript
   // that models nothing (bench/bare-des.mjs): about the fastest any JavaScript simulator could go.
   const { bareSwitchDes } = await import('./bare-des.mjs');
-  console.log('\n  reference point: a bare frame-level event loop in JavaScript that models nothing (5 events per frame; bench/bare-des.mjs), full duplex, best of 5');
+  console.log('\n  reference point: a bare frame-level event loop in JavaScript that models nothing (5 events per frame, 4 on a heap; bench/bare-des.mjs), full duplex, best of 5');
   for (const n of [8, 32]) {
     const sched = ns3Schedule({ n, frames, load: 0.2 });
     bareSwitchDes(sched, n);
