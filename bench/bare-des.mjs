@@ -3,7 +3,8 @@
 // no CRC, no preamble or MAC state machine, no counters, no kernel): each frame is five events (offer,
 // sender done, arrival at the switch, egress done, arrival at the host), the offers read in time
 // order and the other four on one binary heap, with a learning table and output queues of 100. It
-// bounds what any JavaScript simulator of this workload can reach on this machine.
+// shows roughly how fast a JavaScript simulator of this workload goes on this machine when it models
+// almost nothing.
 //
 // Timing: full duplex, 100 Mb/s, 64-byte frames plus preamble and inter-frame gap on the wire, 50 m
 // cables. Used by bench/run.mjs; `node bench/bare-des.mjs [N]` runs it alone.

@@ -53,7 +53,7 @@ export async function benchL2() {
     }
   }
   // Reference point: the same schedule through a bare frame-level event loop in plain JavaScript
-  // that models nothing (bench/bare-des.mjs): about the fastest any JavaScript simulator could go.
+  // that models nothing (bench/bare-des.mjs): roughly how fast JavaScript goes when almost nothing is modelled.
   const { bareSwitchDes } = await import('./bare-des.mjs');
   console.log('\n  reference point: a bare frame-level event loop in JavaScript that models nothing (5 events per frame, 4 on a heap; bench/bare-des.mjs), full duplex, best of 5');
   for (const n of [8, 32]) {
