@@ -794,10 +794,14 @@ function expressSlotRootAndV2(ctx: Ctx, at: number, type: number, version: numbe
   const devCtl2 = r.u16(at + 0x28);
   out.l2(
     `DevCtl2: Completion Timeout: ${CTO_VALUES.get(devCtl2 & 0xf) ?? `reserved (${devCtl2 & 0xf})`}, ${flag('TimeoutDis', bit(devCtl2, 4))} ` +
-      `${flag('LTR', bit(devCtl2, 10))} ${flag('10BitTagReq', bit(devCtl2, 12))} OBFF ${OBFF_CONTROL[(devCtl2 >>> 13) & 3] ?? ''}` +
-      (downstreamPort ? `, ${flag('ARIFwd', bit(devCtl2, 5))}` : ''),
+      `${flag('LTR', bit(devCtl2, 10))} ${flag('10BitTagReq', bit(devCtl2, 12))} OBFF ${OBFF_CONTROL[(devCtl2 >>> 13) & 3] ?? ''},` +
+      (downstreamPort ? ` ${flag('ARIFwd', bit(devCtl2, 5))}` : ''),
   );
-  out.l3(`AtomicOpsCtl: ${flag('ReqEn', bit(devCtl2, 6))}${downstreamPort ? ` ${flag('EgressBlck', bit(devCtl2, 7))}` : ''}`);
+  // AtomicOp Requester Enable applies to Endpoints and Root Ports, AtomicOp Egress Blocking to Root
+  // and Switch Ports. @spec PCIe Base r6.0 §7.5.3.16 (Device Control 2: bits 6, 7)
+  const requester = type === 0x0 || type === 0x1 || type === 0x9 || type === 0x4;
+  const egress = type === 0x4 || type === 0x5 || type === 0x6;
+  out.l3(`AtomicOpsCtl:${requester ? ` ${flag('ReqEn', bit(devCtl2, 6))}` : ''}${egress ? ` ${flag('EgressBlck', bit(devCtl2, 7))}` : ''}`);
   if (verbose < 3 || !hasLink) return;
   const lnkCap2 = r.u32(at + 0x2c);
   out.l2(`LnkCap2: Supported Link Speeds: ${supportedSpeeds(lnkCap2)}, ${flag('Crosslink', bit(lnkCap2, 8))}`);
