@@ -656,6 +656,10 @@ const L1_LATENCY = ['<1us', '<2us', '<4us', '<8us', '<16us', '<32us', '<64us', '
 const ASPM_SUPPORT = ['not supported', 'L0s', 'L1', 'L0s L1'];
 const ASPM_CONTROL = ['Disabled', 'L0s Enabled', 'L1 Enabled', 'L0s L1 Enabled'];
 const OBFF_SUPPORT = ['Not Supported', 'Via message', 'Via WAKE#', 'Via message/WAKE#'];
+/** Emergency Power Reduction Supported (DevCap2 25:24), as lspci 3.9 names it. */
+const EPR_SUPPORT = ['Not Supported', 'Dev Specific', 'Form Factor Dev Specific', 'Reserved'];
+/** LN System CLS (DevCap2 15:14), as lspci 3.9 names it. */
+const LN_SYSTEM_CLS = ['Not Supported', '64byte cachelines', '128byte cachelines', 'Reserved'];
 const OBFF_CONTROL = ['Disabled', 'Via message A', 'Via message B', 'Via WAKE#'];
 /** Completion Timeout Value encodings of Device Control 2 (§7.5.3.16). */
 const CTO_VALUES: ReadonlyMap<number, string> = new Map([
@@ -781,16 +785,33 @@ function expressSlotRootAndV2(ctx: Ctx, at: number, type: number, version: numbe
     out.l2(`<truncated: the version 2 registers run past the ${r.length} bytes given>`);
     return;
   }
+  // Device Capabilities 2, laid out as lspci 3.9 lays it out. Which fields apply depends on the
+  // type: TPH to (PCI Express) Endpoints and Root Ports, AtomicOp Completer to Endpoints (Legacy
+  // ones too) and Root Ports, AtomicOp Routing to Root and Switch
+  // Ports, LN System CLS to Root Ports, ARI Forwarding to Root and Downstream Ports.
+  // @spec PCIe Base r6.0 §7.5.3.15 (Device Capabilities 2)
   const devCap2 = r.u32(at + 0x24);
-  out.l2(
-    `DevCap2: Completion Timeout: ${ctoRanges(devCap2)}, ${flag('TimeoutDis', bit(devCap2, 4))} ${flag('LTR', bit(devCap2, 11))} ` +
-      `${flag('10BitTagComp', bit(devCap2, 16))} ${flag('10BitTagReq', bit(devCap2, 17))} OBFF ${OBFF_SUPPORT[(devCap2 >>> 18) & 3] ?? ''}, ` +
-      `${flag('ExtFmt', bit(devCap2, 20))} ${flag('EETLPPrefix', bit(devCap2, 21))}${downstreamPort ? ` ${flag('ARIFwd', bit(devCap2, 5))}` : ''}`,
-  );
+  const endpoint = type === 0x0 || type === 0x1;
+  const rootPort = type === 0x4;
+  const switchPort = type === 0x5 || type === 0x6;
+  out.l2(`DevCap2: Completion Timeout: ${ctoRanges(devCap2)}, ${flag('TimeoutDis', bit(devCap2, 4))} ${flag('NROPrPrP', bit(devCap2, 10))} ${flag('LTR', bit(devCap2, 11))}`);
+  const prefixes = bit(devCap2, 21) ? `, MaxEETLPPrefixes ${((devCap2 >>> 22) & 3) || 4}` : '';
   out.l3(
-    `AtomicOpsCap:${downstreamPort ? ` ${flag('Routing', bit(devCap2, 6))}` : ''} ${flag('32bit', bit(devCap2, 7))} ` +
-      `${flag('64bit', bit(devCap2, 8))} ${flag('128bitCAS', bit(devCap2, 9))}`,
+    ` ${flag('10BitTagComp', bit(devCap2, 16))} ${flag('10BitTagReq', bit(devCap2, 17))} OBFF ${OBFF_SUPPORT[(devCap2 >>> 18) & 3] ?? ''}, ` +
+      `${flag('ExtFmt', bit(devCap2, 20))} ${flag('EETLPPrefix', bit(devCap2, 21))}${prefixes}`,
   );
+  out.l3(` EmergencyPowerReduction ${EPR_SUPPORT[(devCap2 >>> 24) & 3] ?? ''}, ${flag('EmergencyPowerReductionInit', bit(devCap2, 26))}`);
+  let frs = ` ${flag('FRS', bit(devCap2, 31))}`;
+  if (rootPort) frs += ` LN System CLS ${LN_SYSTEM_CLS[(devCap2 >>> 14) & 3] ?? ''},`;
+  if (type === 0x0 || rootPort) frs += ` ${flag('TPHComp', bit(devCap2, 12))} ${flag('ExtTPHComp', bit(devCap2, 13))}`; // not for Legacy Endpoints
+  if (downstreamPort) frs += ` ${flag('ARIFwd', bit(devCap2, 5))}`;
+  out.l3(frs);
+  if (endpoint || rootPort || switchPort) {
+    out.l3(
+      ` AtomicOpsCap:${rootPort || switchPort ? ` ${flag('Routing', bit(devCap2, 6))}` : ''}` +
+        (endpoint || rootPort ? ` ${flag('32bit', bit(devCap2, 7))} ${flag('64bit', bit(devCap2, 8))} ${flag('128bitCAS', bit(devCap2, 9))}` : ''),
+    );
+  }
   const devCtl2 = r.u16(at + 0x28);
   out.l2(
     `DevCtl2: Completion Timeout: ${CTO_VALUES.get(devCtl2 & 0xf) ?? `reserved (${devCtl2 & 0xf})`}, ${flag('TimeoutDis', bit(devCtl2, 4))} ` +

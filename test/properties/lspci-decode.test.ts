@@ -267,7 +267,8 @@ describe('describeFunction on the sample function', () => {
     expect(lines.some((l) => l.startsWith('\tSecondary status: 66MHz- '))).toBe(true);
     expect(lines.some((l) => l.startsWith('\tBridgeCtl: Parity- '))).toBe(true);
     expect(lines).toContain('\tCapabilities: [40] Express (v2) Root Port (Slot-), MSI 00');
-    expect(lines.find((l) => l.startsWith('\t\tDevCap2:'))).toMatch(/ ARIFwd\+$/);
+    // lspci 3.9 puts ARIFwd on DevCap2's fourth line (after FRS, LN System CLS and TPH) and at the end of DevCtl2.
+    expect(lines.find((l) => l.startsWith('\t\t\t FRS'))).toMatch(/ ARIFwd\+$/);
     expect(lines.find((l) => l.startsWith('\t\tDevCtl2:'))).toMatch(/, ARIFwd\+$/);
     // No Interrupt line (pin 0) and no Region lines (no BARs).
     expect(lines.some((l) => l.startsWith('\tInterrupt:') || l.startsWith('\tRegion '))).toBe(false);
