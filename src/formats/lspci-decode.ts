@@ -237,6 +237,8 @@ interface Ctx {
   readonly r: Bytes;
   readonly out: Out;
   readonly verbose: 0 | 1 | 2 | 3;
+  /** The function number of the address decoded (Link Control 2 lives in Function 0 of an Upstream Port). */
+  readonly fn: number;
 }
 
 /**
@@ -266,8 +268,10 @@ interface Ctx {
  *   `Secondary status:` and `BridgeCtl:`. Other header layouts are named and not decoded.
  * - **Capabilities** (Type 0 and Type 1), in list order as {@link walkCapabilities} finds them:
  *   `Capabilities: [off] <name>` with decoded fields for Power Management, MSI, MSI-X, PCI
- *   Express (Device, Link with its ASPM exit latencies, and for version 2 Device 2 and Link 2
- *   registers; `ARIFwd±` for Root and Downstream Ports; no Link registers for a Root Complex
+ *   Express (Device, Link with its ASPM exit latencies, and for version 2 the Device 2 and Link 2
+ *   registers with the fields each device type has, laid out as lspci 3.9 lays them out; Link
+ *   Control 2 only in Function 0 or a Downstream Port; `ARIFwd±` for Root and Downstream Ports; no
+ *   Link registers for a Root Complex
  *   Integrated Endpoint or Event Collector, which have no Link), the EHCI Debug Port and the AHCI
  *   SATA capability, a title for other known IDs, `Capability id xx` otherwise.
  * - **Extended capabilities**, only when the standard list holds a PCI Express capability (as
@@ -326,7 +330,7 @@ export function describeFunction(bytes: Uint8Array, address: PciAddress, opts?: 
   }
   firstLine(r, addr, out);
   if (verbose >= 1) {
-    const ctx: Ctx = { r, out, verbose };
+    const ctx: Ctx = { r, out, verbose, fn: address.function };
     const layout = r.u8(0x0e) & 0x7f;
     if (layout === 0 || layout === 1) {
       header(ctx, layout);
@@ -658,6 +662,22 @@ const ASPM_CONTROL = ['Disabled', 'L0s Enabled', 'L1 Enabled', 'L0s L1 Enabled']
 const OBFF_SUPPORT = ['Not Supported', 'Via message', 'Via WAKE#', 'Via message/WAKE#'];
 /** Emergency Power Reduction Supported (DevCap2 25:24), as lspci 3.9 names it. */
 const EPR_SUPPORT = ['Not Supported', 'Dev Specific', 'Form Factor Dev Specific', 'Reserved'];
+/** Target Link Speed of Link Control 2 (3:0), as lspci 3.9 prints it (0 and 1 both as 2.5GT/s). */
+const TARGET_SPEED = ['2.5GT/s', '2.5GT/s', '5GT/s', '8GT/s', '16GT/s', '32GT/s', '64GT/s'];
+/** Transmit Margin (Link Control 2, 9:7), as lspci 3.9 prints it. */
+const TRANSMIT_MARGIN = [
+  'Normal Operating Range', '800-1200mV(full-swing)/400-700mV(half-swing)', '200-400mV(full-swing)/100-200mV(half-swing)',
+  '200-400mV(full-swing)/100-200mV(half-swing)', '200-400mV(full-swing)/100-200mV(half-swing)', '200-400mV(full-swing)/100-200mV(half-swing)',
+  'Unknown', 'Unknown',
+];
+/** Compliance Preset/De-emphasis (Link Control 2, 15:12), as lspci 3.9 prints it. @spec PCIe Base r6.0 §4.2.4.2 (Tx presets) */
+const COMPLIANCE_PRESET = [
+  '-6dB de-emphasis, 0dB preshoot', '-3.5dB de-emphasis, 0dB preshoot', '-4.4dB de-emphasis, 0dB preshoot', '-2.5dB de-emphasis, 0dB preshoot',
+  '0dB de-emphasis, 0dB preshoot', '0dB de-emphasis, 1.9dB preshoot', '0dB de-emphasis, 2.5dB preshoot', '-6.0dB de-emphasis, 3.5dB preshoot',
+  '-3.5dB de-emphasis, 3.5dB preshoot', '0dB de-emphasis, 3.5dB preshoot',
+];
+/** Crosslink Resolution (Link Status 2, 9:8), as lspci 3.9 prints it. */
+const CROSSLINK_RES = ['unsupported', 'Upstream Port', 'Downstream Port', 'incomplete'];
 /** LN System CLS (DevCap2 15:14), as lspci 3.9 names it. */
 const LN_SYSTEM_CLS = ['Not Supported', '64byte cachelines', '128byte cachelines', 'Reserved'];
 const OBFF_CONTROL = ['Disabled', 'Via message A', 'Via message B', 'Via WAKE#'];
@@ -824,16 +844,29 @@ function expressSlotRootAndV2(ctx: Ctx, at: number, type: number, version: numbe
   const egress = type === 0x4 || type === 0x5 || type === 0x6;
   out.l3(`AtomicOpsCtl:${requester ? ` ${flag('ReqEn', bit(devCtl2, 6))}` : ''}${egress ? ` ${flag('EgressBlck', bit(devCtl2, 7))}` : ''}`);
   if (verbose < 3 || !hasLink) return;
+  // The Link 2 registers, laid out as lspci 3.9 lays them out: Link Capabilities 2 when it is not 0,
+  // Link Control 2 in Function 0 or in a Downstream Port (in other Functions of a multi-Function
+  // Upstream Port it is reserved), Link Status 2.
+  // @spec PCIe Base r6.0 §7.5.3.18 (Link Capabilities 2), §7.5.3.19 (Link Control 2), §7.5.3.20 (Link Status 2)
   const lnkCap2 = r.u32(at + 0x2c);
-  out.l2(`LnkCap2: Supported Link Speeds: ${supportedSpeeds(lnkCap2)}, ${flag('Crosslink', bit(lnkCap2, 8))}`);
-  const lnkCtl2 = r.u16(at + 0x30);
-  out.l2(`LnkCtl2: Target Link Speed: ${speedText(lnkCtl2 & 0xf)}, ${flag('EnterCompliance', bit(lnkCtl2, 4))} ${flag('SpeedDis', bit(lnkCtl2, 5))}`);
+  if (lnkCap2 !== 0) {
+    out.l2(
+      `LnkCap2: Supported Link Speeds: ${supportedSpeeds(lnkCap2)}, ${flag('Crosslink', bit(lnkCap2, 8))} ` +
+        `${flag('Retimer', bit(lnkCap2, 23))} ${flag('2Retimers', bit(lnkCap2, 24))} ${flag('DRS', bit(lnkCap2, 31))}`,
+    );
+  }
+  if (ctx.fn === 0 || downstreamPort) {
+    const lnkCtl2 = r.u16(at + 0x30);
+    // Selectable De-emphasis (bit 6) is shown for Switch Downstream Ports, as lspci 3.9 does.
+    const deemph = type === 0x6 ? `, Selectable De-emphasis: ${bit(lnkCtl2, 6) ? '-3.5dB' : '-6dB'}` : '';
+    out.l2(`LnkCtl2: Target Link Speed: ${TARGET_SPEED[lnkCtl2 & 0xf] ?? 'Unknown'}, ${flag('EnterCompliance', bit(lnkCtl2, 4))} ${flag('SpeedDis', bit(lnkCtl2, 5))}${deemph}`);
+    out.l3(` Transmit Margin: ${TRANSMIT_MARGIN[(lnkCtl2 >>> 7) & 7] ?? ''}, ${flag('EnterModifiedCompliance', bit(lnkCtl2, 10))} ${flag('ComplianceSOS', bit(lnkCtl2, 11))}`);
+    out.l3(` Compliance Preset/De-emphasis: ${COMPLIANCE_PRESET[(lnkCtl2 >>> 12) & 0xf] ?? 'Unknown'}`);
+  }
   const lnkSta2 = r.u16(at + 0x32);
-  out.l2(
-    `LnkSta2: Current De-emphasis Level: ${bit(lnkSta2, 0) ? '-3.5dB' : '-6dB'}, ${flag('EqualizationComplete', bit(lnkSta2, 1))} ` +
-      `${flag('EqualizationPhase1', bit(lnkSta2, 2))} ${flag('EqualizationPhase2', bit(lnkSta2, 3))} ` +
-      `${flag('EqualizationPhase3', bit(lnkSta2, 4))} ${flag('LinkEqualizationRequest', bit(lnkSta2, 5))}`,
-  );
+  out.l2(`LnkSta2: Current De-emphasis Level: ${bit(lnkSta2, 0) ? '-3.5dB' : '-6dB'}, ${flag('EqualizationComplete', bit(lnkSta2, 1))} ${flag('EqualizationPhase1', bit(lnkSta2, 2))}`);
+  out.l3(` ${flag('EqualizationPhase2', bit(lnkSta2, 3))} ${flag('EqualizationPhase3', bit(lnkSta2, 4))} ${flag('LinkEqualizationRequest', bit(lnkSta2, 5))}`);
+  out.l3(` ${flag('Retimer', bit(lnkSta2, 6))} ${flag('2Retimers', bit(lnkSta2, 7))} CrosslinkRes: ${CROSSLINK_RES[(lnkSta2 >>> 8) & 3] ?? ''}`);
 }
 
 function extendedCapabilities(ctx: Ctx): void {

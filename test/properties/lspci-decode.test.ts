@@ -200,7 +200,7 @@ describe('describeFunction on the sample function', () => {
     expect(lines).toContain('\t\t\tMaxPayload 256 bytes, MaxReadReq 512 bytes');
     expect(lines).toContain('\t\tLnkCap:\tPort #0, Speed 5GT/s, Width x4, ASPM not supported');
     expect(lines).toContain('\t\tLnkSta:\tSpeed 5GT/s, Width x4');
-    expect(lines).toContain('\t\tLnkCap2: Supported Link Speeds: 2.5-5GT/s, Crosslink-');
+    expect(lines).toContain('\t\tLnkCap2: Supported Link Speeds: 2.5-5GT/s, Crosslink- Retimer- 2Retimers- DRS-'); // as lspci 3.9 prints it
     expect(lines).toContain('\t\tARICap:\tMFVC- ACS-, Next Function: 0');
     expect(lines).toContain('\t\tARICtl:\tMFVC- ACS-, Function Group: 0');
     // ARIFwd is a port feature.

@@ -80,6 +80,9 @@ describe('real devices (lspci -vvv -xxxx dumps from public test corpora)', () =>
     expect(at('00:14.0')).toContain('Express (v2) Root Complex Integrated Endpoint');
     expect(at('00:14.0')).toContain('\t\tDevCap:\tMaxPayload 128 bytes, PhantFunc 0\n');
     expect(at('00:14.0')).not.toMatch(/LnkCap|LnkCtl|LnkSta/);
+    // A Switch Downstream Port shows its Selectable De-emphasis (lspci 3.9 prints these lines for these bytes).
+    expect(at('03:00.0')).toContain('\t\tLnkCtl2: Target Link Speed: 5GT/s, EnterCompliance- SpeedDis-, Selectable De-emphasis: -3.5dB\n');
+    expect(at('03:02.0')).toContain('\t\tLnkCtl2: Target Link Speed: 5GT/s, EnterCompliance- SpeedDis-, Selectable De-emphasis: -6dB\n');
     expect(at('00:1c.0')).toContain('\t\tLnkCap:\tPort #1, Speed 2.5GT/s, Width x1, ASPM L0s L1, Exit Latency L0s <256ns, L1 <4us\n');
   });
 
@@ -96,6 +99,12 @@ describe('real devices (lspci -vvv -xxxx dumps from public test corpora)', () =>
     expect(latency({ 0x3f: 2, 0x0c: 0, 0x0d: 0x20 })).toBe('\tLatency: 32 (500ns max)');
     expect(latency({ 0x3e: 1, 0x0c: 8, 0x0d: 0xff })).toBe('\tLatency: 255 (250ns min), Cache Line Size: 32 bytes');
     expect(latency({ 0x04: 0x03 })).toBeUndefined(); // not a bus master: no line
+    // Link Control 2 lives in Function 0 of an Upstream Port (lspci prints it there only); a target
+    // speed of 0 reads as 2.5GT/s, as lspci 3.9 prints it.
+    const lines = (fnNo: number): string[] => describeFunction(fn!.bytes, { ...fn!.address, function: fnNo }).split('\n');
+    expect(lines(0)).toContain('\t\tLnkCtl2: Target Link Speed: 2.5GT/s, EnterCompliance- SpeedDis-');
+    expect(lines(1).some((l) => l.includes('LnkCtl2'))).toBe(false);
+    expect(lines(1)).toContain('\t\t\t Retimer- 2Retimers- CrosslinkRes: unsupported');
   });
 
   for (const file of FILES.filter((f) => f.includes('sriov'))) {
