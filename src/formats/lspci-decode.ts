@@ -660,6 +660,11 @@ const L1_LATENCY = ['<1us', '<2us', '<4us', '<8us', '<16us', '<32us', '<64us', '
 const ASPM_SUPPORT = ['not supported', 'L0s', 'L1', 'L0s L1'];
 const ASPM_CONTROL = ['Disabled', 'L0s Enabled', 'L1 Enabled', 'L0s L1 Enabled'];
 const OBFF_SUPPORT = ['Not Supported', 'Via message', 'Via WAKE#', 'Via message/WAKE#'];
+/** A slot power limit in watts from its value and scale (1, 0.1, 0.01, 0.001 W), e.g. `75W`. */
+function powerText(value: number, scale: number): string {
+  return `${Number((value * [1, 0.1, 0.01, 0.001][scale]!).toFixed(3))}W`;
+}
+
 /** Emergency Power Reduction Supported (DevCap2 25:24), as lspci 3.9 names it. */
 const EPR_SUPPORT = ['Not Supported', 'Dev Specific', 'Form Factor Dev Specific', 'Reserved'];
 /** Target Link Speed of Link Control 2 (3:0), as lspci 3.9 prints it (0 and 1 both as 2.5GT/s). */
@@ -729,7 +734,16 @@ function express(ctx: Ctx, off: string, at: number): void {
     `DevCap:\tMaxPayload ${payloadText(devCap & 7)}, PhantFunc ${(devCap >>> 3) & 3}` +
       (endpointType && hasLink ? `, Latency L0s ${L0S_LATENCY[(devCap >>> 6) & 7] ?? ''}, L1 ${L1_LATENCY[(devCap >>> 9) & 7] ?? ''}` : ''),
   );
-  out.l3(`${flag('ExtTag', bit(devCap, 5))} ${flag('RBE', bit(devCap, 15))}${endpointType ? ` ${flag('FLReset', bit(devCap, 28))}` : ''}`);
+  // Upstream-facing functions with a Link (Endpoints, Switch Upstream Ports) also show the
+  // indicator bits and the Captured Slot Power Limit, as lspci 3.9 does.
+  // @spec PCIe Base r6.0 §7.5.3.3 (Device Capabilities: Captured Slot Power Limit Value 25:18, Scale 27:26)
+  const upstream = type === 0x0 || type === 0x1 || type === 0x5;
+  out.l3(
+    `${flag('ExtTag', bit(devCap, 5))}` +
+      (upstream ? ` ${flag('AttnBtn', bit(devCap, 12))} ${flag('AttnInd', bit(devCap, 13))} ${flag('PwrInd', bit(devCap, 14))}` : '') +
+      ` ${flag('RBE', bit(devCap, 15))}${endpointType ? ` ${flag('FLReset', bit(devCap, 28))}` : ''}` +
+      (type === 0x0 || type === 0x5 ? ` SlotPowerLimit ${powerText((devCap >>> 18) & 0xff, (devCap >>> 26) & 3)}` : ''), // not for Legacy Endpoints, as lspci 3.9
+  );
   const devCtl = r.u16(at + 8);
   out.l2(`DevCtl:\t${flag('CorrErr', bit(devCtl, 0))} ${flag('NonFatalErr', bit(devCtl, 1))} ${flag('FatalErr', bit(devCtl, 2))} ${flag('UnsupReq', bit(devCtl, 3))}`);
   let ctlFlags = `${flag('RlxdOrd', bit(devCtl, 4))} ${flag('ExtTag', bit(devCtl, 8))} ${flag('PhantFunc', bit(devCtl, 9))} ${flag('AuxPwr', bit(devCtl, 10))} ${flag('NoSnoop', bit(devCtl, 11))}`;
@@ -742,12 +756,12 @@ function express(ctx: Ctx, off: string, at: number): void {
     `DevSta:\t${flag('CorrErr', bit(devSta, 0))} ${flag('NonFatalErr', bit(devSta, 1))} ${flag('FatalErr', bit(devSta, 2))} ` +
       `${flag('UnsupReq', bit(devSta, 3))} ${flag('AuxPwr', bit(devSta, 4))} ${flag('TransPend', bit(devSta, 5))}`,
   );
-  if (hasLink) linkRegisters(ctx, at);
+  if (hasLink) linkRegisters(ctx, at, type);
   expressSlotRootAndV2(ctx, at, type, version, downstreamPort, hasLink);
 }
 
 /** Link Capabilities, Control and Status of a PCI Express capability at `at`. */
-function linkRegisters(ctx: Ctx, at: number): void {
+function linkRegisters(ctx: Ctx, at: number, type: number): void {
   const { r, out } = ctx;
   const lnkCap = r.u32(at + 0x0c);
   // Exit latencies of the ASPM states supported (L0s 14:12, L1 17:15), encoded as the acceptable
@@ -766,7 +780,9 @@ function linkRegisters(ctx: Ctx, at: number): void {
       `${flag('BwNot', bit(lnkCap, 21))} ${flag('ASPMOptComp', bit(lnkCap, 22))}`,
   );
   const lnkCtl = r.u16(at + 0x10);
-  out.l2(`LnkCtl:\tASPM ${ASPM_CONTROL[lnkCtl & 3] ?? ''}; RCB ${bit(lnkCtl, 3) ? 128 : 64} bytes, ${flag('Disabled', bit(lnkCtl, 4))} ${flag('CommClk', bit(lnkCtl, 6))}`);
+  // Read Completion Boundary does not apply to Switch Ports. @spec PCIe Base r6.0 §7.5.3.7 (Link Control, bit 3)
+  const rcb = type === 0x5 || type === 0x6 ? '' : ` RCB ${bit(lnkCtl, 3) ? 128 : 64} bytes,`;
+  out.l2(`LnkCtl:\tASPM ${ASPM_CONTROL[lnkCtl & 3] ?? ''};${rcb} ${flag('Disabled', bit(lnkCtl, 4))} ${flag('CommClk', bit(lnkCtl, 6))}`);
   out.l3(
     `${flag('ExtSynch', bit(lnkCtl, 7))} ${flag('ClockPM', bit(lnkCtl, 8))} ${flag('AutWidDis', bit(lnkCtl, 9))} ` +
       `${flag('BWInt', bit(lnkCtl, 10))} ${flag('AutBWInt', bit(lnkCtl, 11))}`,
@@ -789,7 +805,8 @@ function expressSlotRootAndV2(ctx: Ctx, at: number, type: number, version: numbe
       `SltCap:\t${flag('AttnBtn', bit(sltCap, 0))} ${flag('PwrCtrl', bit(sltCap, 1))} ${flag('MRL', bit(sltCap, 2))} ` +
         `${flag('AttnInd', bit(sltCap, 3))} ${flag('PwrInd', bit(sltCap, 4))} ${flag('HotPlug', bit(sltCap, 6))} ${flag('Surprise', bit(sltCap, 5))}`,
     );
-    out.l3(`Slot #${sltCap >>> 19}`);
+    // @spec PCIe Base r6.0 §7.5.3.9 (Slot Capabilities: power limit 14:7 and scale 16:15, interlock 17, no command completed 18, slot number 31:19)
+    out.l3(`Slot #${sltCap >>> 19}, PowerLimit ${powerText((sltCap >>> 7) & 0xff, (sltCap >>> 15) & 3)}; ${flag('Interlock', bit(sltCap, 17))} ${flag('NoCompl', bit(sltCap, 18))}`);
   }
   if (verbose >= 3 && (type === 0x4 || type === 0xa) && r.has(at, 0x24)) {
     const rootCtl = r.u16(at + 0x1c);

@@ -287,7 +287,7 @@ describe.skipIf(!haveLspci)('lspci decode interop on real devices (test/fixtures
       expect(capabilityTitles(ours), `${file} ${formatPciAddress(fn.address)}`).toEqual(comparableTitles(theirs, ours));
       // Register lines we decode as fully as lspci 3.9 does.
       const lineSet = new Set(theirs.map((l) => l.trim()));
-      for (const l of ours.filter((x) => /^\t\t\t? ?(LnkCap|UESta|UEMsk|UESvrt|CESta|CEMsk|AERCap|HeaderLog|RootCmd|RootSta|ErrorSrc|ACSCap|ACSCtl|IOVCap|IOVCtl|IOVSta|Initial VFs|VF offset|Supported Page Size|Region \d|VF Migration|ARICap|ARICtl|DevCtl2|AtomicOpsCtl|DevCap2|10BitTagComp|EmergencyPowerReduction|FRS|AtomicOpsCap|LnkCap2|LnkCtl2|LnkSta2|Transmit Margin|Compliance Preset\/De-emphasis|EqualizationPhase2|Retimer):/.test(x))) {
+      for (const l of ours.filter((x) => /^\t\t\t? ?(?:(?:LnkCap|UESta|UEMsk|UESvrt|CESta|CEMsk|AERCap|HeaderLog|RootCmd|RootSta|ErrorSrc|ACSCap|ACSCtl|IOVCap|IOVCtl|IOVSta|Initial VFs|VF offset|Supported Page Size|Region \d|VF Migration|ARICap|ARICtl|DevCtl2|AtomicOpsCtl|DevCap2|10BitTagComp|EmergencyPowerReduction|FRS|AtomicOpsCap|LnkCap2|LnkCtl2|LnkSta2|Transmit Margin|Compliance Preset\/De-emphasis|EqualizationPhase2|Retimer|LnkCtl):|Slot #\d+,|ExtTag[+-] )/.test(x))) {
         expect(lineSet.has(l.trim()), `${file} ${formatPciAddress(fn.address)}: ${l.trim()}`).toBe(true);
       }
       }

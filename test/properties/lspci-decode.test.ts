@@ -196,7 +196,7 @@ describe('describeFunction on the sample function', () => {
     expect(lines).toContain('\t\tVector table: BAR=3 offset=00000000');
     expect(lines).toContain('\t\tPBA: BAR=3 offset=00002000');
     expect(lines).toContain('\t\tDevCap:\tMaxPayload 512 bytes, PhantFunc 0, Latency L0s <64ns, L1 <1us');
-    expect(lines).toContain('\t\t\tExtTag+ RBE+ FLReset+');
+    expect(lines).toContain('\t\t\tExtTag+ AttnBtn- AttnInd- PwrInd- RBE+ FLReset+ SlotPowerLimit 0W'); // as lspci 3.9 prints it
     expect(lines).toContain('\t\t\tMaxPayload 256 bytes, MaxReadReq 512 bytes');
     expect(lines).toContain('\t\tLnkCap:\tPort #0, Speed 5GT/s, Width x4, ASPM not supported');
     expect(lines).toContain('\t\tLnkSta:\tSpeed 5GT/s, Width x4');
