@@ -156,6 +156,14 @@ interface Entry {
   readonly moved: boolean;
 }
 
+type Age = 'fresh' | 'aged' | 'unsure';
+
+/** An entry `elapsed` seconds after its address was last a source: 'fresh' within the ageing time, 'aged' past it, 'unsure' near it (no ageing declared: always fresh). */
+function ageOf(ageing: number | undefined, elapsed: number): Age {
+  if (ageing === undefined) return 'fresh';
+  return elapsed < ageing * (1 - AGEING_MARGIN) ? 'fresh' : elapsed > ageing * (1 + AGEING_MARGIN) ? 'aged' : 'unsure';
+}
+
 /**
  * For each frame of `sc`, what every correct learning bridge (with the target's declarations)
  * does with it, or undefined where the properties leave a choice (reserved addresses without a
@@ -173,12 +181,7 @@ function judge(t: Info, sc: Scenario): (Judgement | undefined)[] {
   const unsure = new Set<string>();
   let zeroSourceSeen = false;
   let now = 0;
-  /** 'fresh' within the ageing time, 'aged' past it, 'unsure' near it. */
-  const age = (e: Entry): 'fresh' | 'aged' | 'unsure' => {
-    if (t.ageing === undefined) return 'fresh';
-    const a = now - e.seen;
-    return a < t.ageing * (1 - AGEING_MARGIN) ? 'fresh' : a > t.ageing * (1 + AGEING_MARGIN) ? 'aged' : 'unsure';
-  };
+  const age = (e: Entry): Age => ageOf(t.ageing, now - e.seen);
   const learn = (src: string, port: number, certain: boolean): void => {
     if (!learns) return;
     if (!certain) {
@@ -252,11 +255,7 @@ function judgeVlans(t: Info, sc: Scenario, plan: VlanPlan): (Judgement | undefin
   const learns = t.ageing !== 0;
   const fdb = new Map<string, { port: number; seen: number }>();
   let now = 0;
-  const age = (seen: number): 'fresh' | 'aged' | 'unsure' => {
-    if (t.ageing === undefined) return 'fresh';
-    const a = now - seen;
-    return a < t.ageing * (1 - AGEING_MARGIN) ? 'fresh' : a > t.ageing * (1 + AGEING_MARGIN) ? 'aged' : 'unsure';
-  };
+  const age = (seen: number): Age => ageOf(t.ageing, now - seen);
   /** Whether `mac` may be known in a VLAN other than `vid` (so that a flood in `vid` shows learning is per VLAN). */
   const elsewhere = (mac: string, vid: number): boolean => [...fdb].some(([k, e]) => k.endsWith(` ${mac}`) && !k.startsWith(`${vid} `) && age(e.seen) !== 'aged');
   return sc.frames.map((f): Judgement | undefined => {

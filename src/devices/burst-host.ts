@@ -46,8 +46,6 @@ export class BurstHost extends StationBase implements Clocked {
   private rxSince = 0;
   /** Pieces of the carrier burst being received (a burst may change segment without a gap). */
   private readonly pieces: { seg: Segment; from: number; to: number }[] = [];
-  /** The frame of the burst just ended, when it arrived as one intact segment (no piece kept). */
-  private whole: Uint8Array | null = null;
   /** Last cycle at which carrier was still seen (as the symbol host's `lastCarrier`). */
   private lastCarrier = -Infinity;
   // Staged by evaluate, applied by commit.
@@ -185,10 +183,10 @@ export class BurstHost extends StationBase implements Clocked {
     {
       const was = this.rxSeg;
       if (this.headerAt !== undefined && cycle <= this.headerAt) this.headerAt = undefined; // the frame broke off inside its header
+      // A burst that was one intact frame, now ended, is taken whole (no piece, no copy).
+      const whole = was !== null && now === null && this.pieces.length === 0 && isIntact(was, this.rxSince, at) ? was.bytes : null;
       if (was !== null) {
-        // A burst that was one intact frame needs no piece: it is taken whole below.
-        if (now !== null || this.pieces.length > 0 || !isIntact(was, this.rxSince, at)) this.pieces.push({ seg: was, from: this.rxSince, to: at });
-        else this.whole = was.bytes;
+        if (whole === null) this.pieces.push({ seg: was, from: this.rxSince, to: at });
         if (now === null) this.lastCarrier = at;
         const src = this.rxSource;
         if (src !== undefined) {
@@ -211,29 +209,13 @@ export class BurstHost extends StationBase implements Clocked {
       }
       this.rxSeg = now;
       this.rxSince = at;
-      if (this.whole !== null) {
-        const bytes = this.whole;
-        this.whole = null;
-        this.receivedFrame(bytes, cycle, true);
+      if (whole !== null) {
+        this.receivedFrame(whole, cycle, true);
       } else if (now === null && this.pieces.length > 0) {
-        const intact = this.intactFrame();
-        if (intact !== undefined) this.receivedFrame(intact, cycle, true);
-        else {
-          const wire = this.assemble();
-          if (wire.length > 0) this.received(wire, cycle); // a blip shorter than a byte leaves nothing, as in symbol mode
-        }
+        const wire = this.assemble();
+        if (wire.length > 0) this.received(wire, cycle); // a blip shorter than a byte leaves nothing, as in symbol mode
       }
     }
-  }
-
-  /** The frame of the burst just ended when it is one whole, noise-free segment with its preamble: no copy. */
-  private intactFrame(): Uint8Array | undefined {
-    const pieces = this.pieces;
-    if (pieces.length !== 1) return undefined;
-    const { seg, from, to } = pieces[0]!;
-    if (!isIntact(seg, from, to)) return undefined;
-    pieces.length = 0;
-    return seg.bytes!;
   }
 
   /** The bytes of the burst just ended, from its pieces. */
