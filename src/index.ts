@@ -42,15 +42,15 @@ export type { Clocked, KernelOptions, StopReason, Wire } from './sim/index.js';
 export {
   BROADCAST, FRAME, parseMac, asMac, formatMac, isGroup, crc32, encodeFrame, decodeFrame, withPreamble,
   CABLE, DEFAULT_TIMING, cyclesPerByte, delayCycles, amplitudeAfter, Port, Cable, EXTENSION,
-  BurstPort, BurstCable, SegmentLine, makeSegment, noiseByte, segmentByte, byteRange, throughCable, shifted,
+  BurstPort, BurstCable, SegmentLine, makeSegment, noiseByte, segmentByte, byteRange, throughCable, shifted, FrameCable, FramePort,
 } from './link/index.js';
 export type { Mac, VlanTag, Frame, FrameDropReason, DecodeResult, RateMbps, LinkTiming, Symbol, CableOptions, Segment, Noise } from './link/index.js';
 export { Host, IFG_BYTES, JAM_BYTES, SLOT_BYTES, GIGABIT_SLOT_BYTES, ATTEMPT_LIMIT, BACKOFF_LIMIT, JAM_BYTE, Repeater, Hub, periodicSchedule, poissonSchedule } from './devices/index.js';
 export type { HostOptions, HostCounters, HostDropReason, HostEvent, HubOptions, HubPortCounters } from './devices/index.js';
-export { PortTap, TapBase, BurstTap, SignalRecorder, vcdTimescale, validateTopology, buildTopology, buildBurstTopology, topologyToDot, BurstHost, BurstHub, BurstRepeater } from './devices/index.js';
+export { PortTap, TapBase, BurstTap, SignalRecorder, vcdTimescale, validateTopology, buildTopology, buildBurstTopology, buildFrameTopology, topologyToDot, BurstHost, BurstHub, BurstRepeater, FrameHost } from './devices/index.js';
 export type {
   Capture, PortTapOptions, TapDirection, RecordedSignal, RecordedChange, RecordedWaves, SignalRecorderOptions,
-  TopologyDef, NodeDef, HostNodeDef, HubNodeDef, RepeaterNodeDef, LinkDef, TopologyIssue, TopologyIssueCode, BuildTopologyOptions, Topology, BurstTopology,
+  TopologyDef, NodeDef, HostNodeDef, HubNodeDef, RepeaterNodeDef, LinkDef, TopologyIssue, TopologyIssueCode, BuildTopologyOptions, Topology, BurstTopology, FrameTopology,
 } from './devices/index.js';
 export {
   STP_GROUP_ADDRESS, STP_LLC, BPDU, BPDU_DROP_REASONS, compareBridgeIds, formatBridgeId, encodeBpdu, decodeBpdu, bpduFrame, parseBpduFrame,

@@ -1,4 +1,4 @@
-import type { Clocked } from '../sim/kernel.js';
+import type { Clocked, Wire } from '../sim/kernel.js';
 import { SimError, poke } from '../sim/kernel.js';
 import { EventSchedule } from '../sim/schedule.js';
 import type { Rng } from '../sim/rng.js';
@@ -6,29 +6,32 @@ import { asMac, encodeFrame, type Frame, type Mac, type VlanTag } from '../link/
 import type { RateMbps, LinkTiming } from '../link/timing.js';
 import { DEFAULT_TIMING } from '../link/timing.js';
 import { BurstHost } from './burst-host.js';
+import { FrameHost } from './frame-host.js';
 import type { Port } from '../link/port.js';
 import type { BurstPort } from '../link/segment.js';
+import type { FramePort } from '../link/frame-cable.js';
 import { Host, type FrameHeader, type HostOptions, type RelaySource, type StationBase } from './host.js';
 import { ForwardingCore, type ForwardDecision, type ForwardingDecision, type ForwardingOptions, type PortState } from './forwarding.js';
 import { StpBridge, type StpBridgeOptions } from './stp.js';
 
 /**
- * Link granularity of a switch's ports: `symbol` (a symbol per cycle) or `burst` (a segment per frame).
+ * Link granularity of a switch's ports: `symbol` (a symbol per cycle), `burst` (a segment per
+ * frame) or `frame` (an event per frame; full duplex only, store-and-forward).
  * @category Layer 2
  */
-export type LinkMode = 'symbol' | 'burst';
+export type LinkMode = 'symbol' | 'burst' | 'frame';
 
 /**
- * The port type of a link mode: {@link Port} in symbol mode, {@link BurstPort} in burst mode.
+ * The port type of a link mode: {@link Port} in symbol mode, {@link BurstPort} in burst mode, {@link FramePort} in frame mode.
  * @category Layer 2
  */
-export type PortOf<M extends LinkMode> = M extends 'burst' ? BurstPort : Port;
+export type PortOf<M extends LinkMode> = M extends 'burst' ? BurstPort : M extends 'frame' ? FramePort : Port;
 
 /**
- * The MAC type of a link mode: {@link Host} in symbol mode, {@link BurstHost} in burst mode.
+ * The MAC type of a link mode: {@link Host} in symbol mode, {@link BurstHost} in burst mode, {@link FrameHost} in frame mode.
  * @category Layer 2
  */
-export type MacOf<M extends LinkMode> = M extends 'burst' ? BurstHost : Host;
+export type MacOf<M extends LinkMode> = M extends 'burst' ? BurstHost : M extends 'frame' ? FrameHost : Host;
 
 /**
  * Options of a {@link Switch}.
@@ -145,6 +148,9 @@ export class Switch<M extends LinkMode = 'symbol'> implements Clocked {
   private readonly last: Int32Array;
   private lastCount = 0;
   private readonly onForward: SwitchOptions['onForward'];
+  /** Frame mode without STP: never stepped; the port MACs are timed events (see {@link Switch.wires}). */
+  readonly passive: boolean;
+  private readonly frameMode: boolean;
 
   /** @throws {SimError} `sim.bad-option` for a bad port count, rate or duplex list, or half duplex without `rng`; as {@link ForwardingCore} and {@link StpBridge} for their options. */
   constructor(readonly name: string, options: SwitchOptions<M>) {
@@ -160,6 +166,10 @@ export class Switch<M extends LinkMode = 'symbol'> implements Clocked {
     const rates = perPort<RateMbps>(options.rate, 100, 'rate');
     const duplex = perPort<'full' | 'half'>(options.duplex, 'full', 'duplex');
     const timing = options.timing ?? DEFAULT_TIMING;
+    this.frameMode = options.mode === 'frame';
+    if (this.frameMode && duplex.includes('half')) throw new SimError('sim.bad-option', `${name}: frame mode is full duplex only (use burst mode for half-duplex ports)`);
+    if (this.frameMode && options.cutThrough === true) throw new SimError('sim.bad-option', `${name}: frame mode is store-and-forward only (use burst mode for cut-through)`);
+    this.passive = this.frameMode && (options.stp === undefined || options.stp === false);
     this.rates = rates;
     this.duplex = duplex;
     this.early = new Array<{ d: ForwardingDecision; cut: number[] } | undefined>(n).fill(undefined);
@@ -169,7 +179,7 @@ export class Switch<M extends LinkMode = 'symbol'> implements Clocked {
     const fwd = options.forwarding ?? {};
     this.core = new ForwardingCore(n, { ...fwd, stp: options.stp !== undefined && options.stp !== false, localMacs: [...(fwd.localMacs ?? []), options.mac, ...Array.from({ length: n }, (_, i) => portMac(i))] });
     this.baseAgeing = this.core.ageingCycles;
-    const Mac = options.mode === 'burst' ? BurstHost : Host;
+    const Mac = options.mode === 'burst' ? BurstHost : this.frameMode ? FrameHost : Host;
     this.macs = Array.from({ length: n }, (_, i) => {
       const pname = `${name}.port${i}`;
       if (duplex[i] === 'half' && options.rng === undefined) throw new SimError('sim.bad-option', `${name}: port ${i} is half duplex but no random stream was given (rng)`);
@@ -182,6 +192,7 @@ export class Switch<M extends LinkMode = 'symbol'> implements Clocked {
       };
       const m = new Mac(pname, o) as MacOf<M>;
       m.port.owner = this;
+      if (m instanceof FrameHost) return m; // its own events, run by the kernel
       m.parent = this;
       m.port.onRx = () => this.markMac(i);
       return m;
@@ -226,6 +237,11 @@ export class Switch<M extends LinkMode = 'symbol'> implements Clocked {
       this.sendBpdus(cycle);
       this.syncStp();
     }
+  }
+
+  /** Frame mode: the port MACs, in port order (so events of one cycle run in port order, as burst mode commits them). */
+  wires(): Iterable<Wire> {
+    return this.frameMode ? (this.macs as readonly FrameHost[]) : [];
   }
 
   /** The cables on the ports (the kernel's wake-ups). */
@@ -330,6 +346,8 @@ export class Switch<M extends LinkMode = 'symbol'> implements Clocked {
         this.stp.receive(ingress, frame, cycle);
         this.sendBpdus(cycle);
         this.syncStp();
+        // Frame mode: the reception was a timed event, not a step of the switch; its STP timers may have moved.
+        if (this.frameMode) poke(this);
       }
       return;
     }
@@ -338,7 +356,7 @@ export class Switch<M extends LinkMode = 'symbol'> implements Clocked {
     for (let k = 0; k < d.ports.length; k++) {
       const out = d.ports[k]!;
       const b = copies[k]!;
-      this.markMac(out);
+      if (!this.frameMode) this.markMac(out);
       if (this.macs[out]!.sendOwned(b)) this.counters.copies++;
       else this.counters.queueDrops++;
     }

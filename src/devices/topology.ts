@@ -10,6 +10,8 @@ import { BurstCable } from '../link/burst-cable.js';
 import type { BurstPort } from '../link/segment.js';
 import type { Rng } from '../sim/rng.js';
 import { BurstHost } from './burst-host.js';
+import { FrameHost } from './frame-host.js';
+import { FrameCable, type FramePort } from '../link/frame-cable.js';
 import { BurstHub } from './burst-hub.js';
 import { BurstRepeater } from './burst-repeater.js';
 import { Switch, type LinkMode, type SwitchOptions } from './switch.js';
@@ -670,6 +672,58 @@ export function buildBurstTopology(def: TopologyDef, options: BuildTopologyOptio
     cable: (name, a, b, metres, rng) => new BurstCable(name, a, b, { metres }, rng),
     mode: 'burst',
   });
+}
+
+/**
+ * A network built by {@link buildFrameTopology}: the same network as {@link buildBurstTopology}
+ * builds, in frame mode (full-duplex hosts, switches and cables only).
+ * @category Topology
+ */
+export interface FrameTopology {
+  /** The kernel; every node and cable is added to it. */
+  readonly kernel: Kernel;
+  /** Hosts by name. */
+  readonly hosts: Map<string, FrameHost>;
+  /** Switches (and bridges) by name, with frame-mode ports. */
+  readonly switches: Map<string, Switch<'frame'>>;
+  /** Cables, in the order of `links`. */
+  readonly cables: FrameCable[];
+}
+
+/**
+ * Builds the network of a definition in frame mode: {@link FrameHost} and {@link FrameCable}, and
+ * switches with frame-mode ports, with the same names, random streams and defaults as
+ * {@link buildBurstTopology}, so both deliver the same frames at the same cycles.
+ * @example
+ * ```ts
+ * const net = buildFrameTopology(def);
+ * net.kernel.run();
+ * ```
+ * @throws {SimError} `sim.bad-topology`, as {@link buildTopology}; `sim.frame-mode-unsupported`
+ * for a hub, a repeater, a half-duplex host or a cut-through switch, which frame mode does not
+ * model (every such node is named).
+ * @category Topology
+ */
+export function buildFrameTopology(def: TopologyDef, options: BuildTopologyOptions = {}): FrameTopology {
+  const unsupported = (Array.isArray(def.nodes) ? def.nodes : []).flatMap((n, i) => {
+    if (n.kind === 'hub' || n.kind === 'repeater') return [`nodes[${i}]: ${n.kind} '${n.name}' needs the carrier on the wire (use burst mode)`];
+    if (n.kind === 'host' && n.duplex === 'half') return [`nodes[${i}]: host '${n.name}' is half duplex (use burst mode)`];
+    if (n.kind === 'switch' && n.cutThrough === true) return [`nodes[${i}]: switch '${n.name}' is cut-through (use burst mode)`];
+    return [];
+  });
+  if (unsupported.length > 0) throw new SimError('sim.frame-mode-unsupported', unsupported.join('; '));
+  const none = (): never => {
+    throw new SimError('sim.frame-mode-unsupported', 'frame mode has no hubs or repeaters'); // unreachable after the check above
+  };
+  type None = Clocked & { readonly ports: readonly FramePort[] };
+  const t = build<'frame', FramePort, FrameHost, None, None, FrameCable>(def, options, {
+    host: (name, o) => new FrameHost(name, o),
+    hub: none,
+    repeater: none,
+    cable: (name, a, b, metres, rng) => new FrameCable(name, a, b, { metres }, rng),
+    mode: 'frame',
+  });
+  return { kernel: t.kernel, hosts: t.hosts, switches: t.switches, cables: t.cables };
 }
 
 /** How one mode makes its components. */

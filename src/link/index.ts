@@ -15,3 +15,4 @@ export type { CableOptions } from './cable.js';
 export { BurstPort, makeSegment, noiseByte, segmentByte, byteRange, throughCable, shifted } from './segment.js';
 export type { Segment, Noise } from './segment.js';
 export { BurstCable, SegmentLine } from './burst-cable.js';
+export { FrameCable, FramePort } from './frame-cable.js';

@@ -71,6 +71,13 @@ export interface Wire {
   fire(cycle: number): void;
   /** Set by the kernel: called by the line when `due()` may have changed (an edge was queued). */
   onSchedule?: (() => void) | undefined;
+  /**
+   * Set by the kernel: the first cycle at which something done now can take effect. Inside a
+   * `fire(t)` or a commit at cycle t that is t + 1 (as for anything committed at t); between runs
+   * it is the next cycle the kernel executes. A line whose owner acts on its own (a frame-mode MAC
+   * starting to send) reads it to place the action.
+   */
+  now?: (() => number) | undefined;
 }
 
 /**
@@ -162,6 +169,9 @@ export class Kernel {
   private lines: Wire[] = [];
   private timers = new EventSchedule(0);
   private timerDue = new Int32Array(0);
+  /** While firing or committing at cycle t: t + 1 (see {@link Wire.now}); otherwise −1. */
+  private acting = -1;
+  private readonly nowFn = (): number => (this.acting >= 0 ? this.acting : this.cycle);
   private readonly wakeFn = (c: Clocked): void => {
     const j = this.index.get(c);
     if (j !== undefined) this.markDirty(j);
@@ -187,6 +197,8 @@ export class Kernel {
     (c as { onPoke?: (() => void) | undefined }).onPoke = c.passive === true ? undefined : () => {
       if (this.wakeLists !== undefined) this.markDirty(i); // before the first step everything is asked anyway
     };
+    // A line may act before the first run (a frame offered by user code): it places the action by the kernel's clock.
+    if (typeof c.wires === 'function') for (const w of c.wires()) w.now = this.nowFn;
     return c;
   }
 
@@ -205,7 +217,9 @@ export class Kernel {
     if (this.wakeLists === undefined) this.prepare();
     const c = this.cycle;
     for (const p of this.parts) p.evaluate(c);
+    this.acting = c + 1;
     for (const p of this.parts) p.commit(c);
+    this.acting = -1;
     this.fireTimers(c + 1);
     this.cycle = c + 1;
     this.stepped++;
@@ -252,11 +266,13 @@ export class Kernel {
     const due = this.timerDue;
     for (let t = timers.peek(); t < limit; t = timers.peek()) {
       const k = timers.takeDue(t, due);
+      this.acting = t + 1;
       for (let j = 0; j < k; j++) {
         const w = lines[due[j]!]!;
         w.fire(t);
         timers.set(due[j]!, w.due());
       }
+      this.acting = -1;
     }
   }
 
@@ -295,6 +311,7 @@ export class Kernel {
     this.timers = new EventSchedule(this.lines.length);
     this.timerDue = new Int32Array(this.lines.length);
     this.lines.forEach((w, j) => {
+      w.now = this.nowFn;
       w.onSchedule = () => this.timers.set(j, w.due());
       this.timers.set(j, w.due());
     });
@@ -309,7 +326,9 @@ export class Kernel {
     const active = this.active;
     const n = this.activeCount;
     for (let i = 0; i < n; i++) active[i]!.evaluate(c);
+    this.acting = c + 1;
     for (let i = 0; i < n; i++) active[i]!.commit(c);
+    this.acting = -1;
     const wl = this.wakeLists!;
     const idx = this.activeIdx;
     for (let a = 0; a < n; a++) {
@@ -363,6 +382,7 @@ export class Kernel {
         for (let t = this.timers.peek(); t < next && t < end; t = this.timers.peek()) {
           this.fireTimers(t + 1);
           if (this.cycle <= t) this.cycle = t + 1;
+          if (opts.until?.(this) === true) return 'condition';
           next = this.collect();
         }
         if (next === Infinity && this.timers.peek() === Infinity) {

@@ -16,6 +16,22 @@ export function expectSimError(fn: () => unknown, code: string): void {
   expect((err as SimError).code).toBe(code);
 }
 
+/**
+ * Hands out the ports of nodes `names` in order: `take('sw0')` is `"sw0.0"`, then `"sw0.1"`…;
+ * `used(name)` is how many were taken (random networks size their switches by it).
+ */
+export function portTaker(names: readonly string[]): { take(name: string): string; used(name: string): number } {
+  const next = new Map(names.map((n) => [n, 0]));
+  return {
+    take(n) {
+      const p = next.get(n)!;
+      next.set(n, p + 1);
+      return `${n}.${p}`;
+    },
+    used: (n) => next.get(n)!,
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Scenarios for the forwarding core (properties)
 

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect } from 'vitest';
 import { test } from '@fast-check/vitest';
+import { portTaker } from '../helpers/arb-l2.js';
 import fc from 'fast-check';
 import { BROADCAST, asMac, formatMac, type Frame, type Mac } from '../../src/link/index.js';
 import { buildBurstTopology, buildTopology, type LinkDef, type NodeDef, type TopologyDef } from '../../src/devices/index.js';
@@ -28,12 +29,7 @@ const network = (opts: { loops: boolean; stp: boolean; hubs: boolean }): fc.Arbi
     })
     .map((r) => {
       const names = [...Array.from({ length: r.switches }, (_, i) => `sw${i}`), ...Array.from({ length: r.hubs }, (_, i) => `hub${i}`)];
-      const nextPort = new Map(names.map((n) => [n, 0]));
-      const take = (n: string): string => {
-        const p = nextPort.get(n)!;
-        nextPort.set(n, p + 1);
-        return `${n}.${p}`;
-      };
+      const { take, used } = portTaker(names);
       let m = 0;
       const metres = (): number => r.metres[m++ % r.metres.length]!;
       const links: LinkDef[] = [];
@@ -57,8 +53,8 @@ const network = (opts: { loops: boolean; stp: boolean; hubs: boolean }): fc.Arbi
       const hostNodes: NodeDef[] = r.hostsAt.map((_, i) => ({ kind: 'host', name: `h${i}`, mac: formatMac(mac(i)) }) as NodeDef);
       r.hostsAt.forEach((at, i) => links.push({ a: `h${i}`, b: take(names[at % names.length]!), metres: metres() }));
       const nodes: NodeDef[] = [
-        ...Array.from({ length: r.switches }, (_, i): NodeDef => ({ kind: 'switch', name: `sw${i}`, ports: Math.max(1, nextPort.get(`sw${i}`)!), mac: swMac(i), stp: opts.stp, stpTimeScale: 0.0001, priority: r.priorities[i]! * 4096, cutThrough: r.cutThrough[i]! })),
-        ...Array.from({ length: r.hubs }, (_, i): NodeDef => ({ kind: 'hub', name: `hub${i}`, ports: Math.max(2, nextPort.get(`hub${i}`)!) })),
+        ...Array.from({ length: r.switches }, (_, i): NodeDef => ({ kind: 'switch', name: `sw${i}`, ports: Math.max(1, used(`sw${i}`)), mac: swMac(i), stp: opts.stp, stpTimeScale: 0.0001, priority: r.priorities[i]! * 4096, cutThrough: r.cutThrough[i]! })),
+        ...Array.from({ length: r.hubs }, (_, i): NodeDef => ({ kind: 'hub', name: `hub${i}`, ports: Math.max(2, used(`hub${i}`)) })),
         ...hostNodes,
       ];
       return { def: { seed: r.seed, nodes, links }, hosts: r.hostsAt.length, interLinks };

@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { LINKTYPE_ETHERNET, PcapParseError, formatPcap, parsePcap } from '../../../src/formats/index.js';
+import { thrown } from '../../helpers/errors.js';
 import type { PcapPacket, PcapParseErrorCode } from '../../../src/formats/index.js';
 
 const NS = 1_000_000_000n;
@@ -8,15 +9,7 @@ const MAX_TIME_NS = 2n ** 32n * NS;
 const CODES: readonly PcapParseErrorCode[] = ['pcap.short-header', 'pcap.bad-magic', 'pcap.bad-version', 'pcap.truncated-record', 'pcap.bad-length'];
 
 /** Runs `fn` and returns the PcapParseError it threw (fails on anything else or nothing). */
-function pcapError(fn: () => unknown): PcapParseError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(PcapParseError);
-    return e as PcapParseError;
-  }
-  throw new Error('expected a PcapParseError');
-}
+const pcapError = (fn: () => unknown): PcapParseError => thrown(fn, PcapParseError);
 
 function expectError(bytes: Uint8Array, code: PcapParseErrorCode, offset: number): void {
   const e = pcapError(() => parsePcap(bytes));

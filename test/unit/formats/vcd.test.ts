@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { VcdParseError, formatVcd, parseVcd } from '../../../src/formats/index.js';
+import { thrown } from '../../helpers/errors.js';
 import type { VcdChange, VcdParseErrorCode, VcdSignal, VcdValue } from '../../../src/formats/index.js';
 
 const CODES: readonly VcdParseErrorCode[] = [
@@ -18,15 +19,7 @@ const CODES: readonly VcdParseErrorCode[] = [
 ];
 
 /** Runs `fn` and returns the VcdParseError it threw (fails on anything else or nothing). */
-function vcdError(fn: () => unknown): VcdParseError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(VcdParseError);
-    return e as VcdParseError;
-  }
-  throw new Error('expected a VcdParseError');
-}
+const vcdError = (fn: () => unknown): VcdParseError => thrown(fn, VcdParseError);
 
 function expectError(lines: readonly string[], code: VcdParseErrorCode, line: number): void {
   const e = vcdError(() => parseVcd(lines.join('\n')));

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { Kernel, SimError } from '../../../src/sim/index.js';
+import { BROADCAST, FrameCable, asMac, type Frame } from '../../../src/link/index.js';
+import { thrown } from '../../helpers/errors.js';
+import { FrameHost, Switch, buildFrameTopology, type TopologyDef } from '../../../src/devices/index.js';
+
+const frame = (src: number, dst = BROADCAST as number): Frame => ({ dst: asMac(dst), src: asMac(src), type: 0x88b5, payload: new Uint8Array(46) });
+
+const simError = (fn: () => unknown): SimError => thrown(fn, SimError);
+
+describe('frame mode', () => {
+  it('LINK-FRAME-01: refuses what it does not model (half duplex, cut-through, hubs, repeaters) with a stable code', () => {
+    expect(simError(() => new FrameHost('h', { mac: asMac(2), duplex: 'half', rng: new Kernel().rng('h') })).code).toBe('sim.bad-option');
+    expect(simError(() => new Switch('sw', { ports: 2, mac: asMac(0x100), mode: 'frame', duplex: 'half', rng: (n) => new Kernel().rng(n) })).code).toBe('sim.bad-option');
+    expect(simError(() => new Switch('sw', { ports: 2, mac: asMac(0x100), mode: 'frame', cutThrough: true })).code).toBe('sim.bad-option');
+    const def: TopologyDef = {
+      nodes: [{ kind: 'hub', name: 'hub', ports: 2 }, { kind: 'host', name: 'a', mac: '02:00:00:00:00:01' }, { kind: 'host', name: 'b', mac: '02:00:00:00:00:02', duplex: 'half' }],
+      links: [{ a: 'a', b: 'hub.0', metres: 5 }, { a: 'b', b: 'hub.1', metres: 5 }],
+    };
+    const e = simError(() => buildFrameTopology(def));
+    expect(e.code).toBe('sim.frame-mode-unsupported');
+    expect(e.message).toContain("hub 'hub'");
+    expect(e.message).toContain("host 'b' is half duplex");
+  });
+
+  it('LINK-FRAME-01: a frame crosses a cable as one event and arrives when burst mode delivers it (end of the last symbol + delay + 1)', () => {
+    const k = new Kernel();
+    const got: number[] = [];
+    const a = k.add(new FrameHost('a', { mac: asMac(1) }));
+    const b = k.add(new FrameHost('b', { mac: asMac(2), onReceive: (_f, cycle) => got.push(cycle) }));
+    const c = k.add(new FrameCable('c', a.port, b.port, { metres: 50 }, k.rng('c')));
+    a.send(frame(1));
+    a.send(frame(1));
+    expect(k.run()).toBe('idle');
+    const symbols = (8 + 64) * 10; // preamble, SFD and a 64-byte frame at 10 cycles per byte (100 Mb/s, 8 ns cycles)
+    const gap = 12 * 10;
+    expect(got).toEqual([symbols + c.delay + 1, 2 * symbols + gap + c.delay + 1]);
+    expect(a.counters.txFrames).toBe(2);
+    expect(b.counters.rxFrames).toBe(2);
+    expect(c.corrupted).toBe(0);
+  });
+});
