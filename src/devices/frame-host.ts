@@ -34,6 +34,9 @@ export class FrameHost extends StationBase implements Clocked, Wire {
   private startAt = Infinity;
   /** Cycle of the last symbol of the transmission in progress, or Infinity. */
   private doneAt = Infinity;
+  /** The cycle the kernel holds for this MAC (its last `due()`), and whether it is firing now. */
+  private held = Infinity;
+  private firing = false;
 
   /** @throws {SimError} `sim.bad-option` for half duplex, a bad rate or queue limit. */
   constructor(name: string, options: HostOptions) {
@@ -42,7 +45,7 @@ export class FrameHost extends StationBase implements Clocked, Wire {
     super(name, options);
     this.port = new FramePort(`${name}.port0`);
     this.port.owner = this;
-    this.port.onArrival = () => this.onSchedule?.();
+    this.port.onArrival = () => this.reschedule(this.port.lastArrival);
     this.port.clock = () => this.now?.() ?? this.clock;
   }
 
@@ -72,7 +75,13 @@ export class FrameHost extends StationBase implements Clocked, Wire {
     const a = this.nextOffer;
     const b = this.startAt < this.doneAt ? this.startAt : this.doneAt;
     const c = this.port.nextArrival;
-    return a < b ? (a < c ? a : c) : b < c ? b : c;
+    this.held = a < b ? (a < c ? a : c) : b < c ? b : c;
+    return this.held;
+  }
+
+  /** A new event at `cycle`: the kernel is told only if it is earlier than what it holds (and not while firing: it asks after). */
+  private reschedule(cycle: number): void {
+    if (cycle < this.held && !this.firing) this.onSchedule?.();
   }
 
   /**
@@ -80,6 +89,7 @@ export class FrameHost extends StationBase implements Clocked, Wire {
    * transmission's start or end, then the frame arriving.
    */
   fire(cycle: number): void {
+    this.firing = true;
     this.admitScheduled(cycle);
     if (this.startAt === cycle) {
       const p = this.beginAttempt(cycle);
@@ -99,6 +109,7 @@ export class FrameHost extends StationBase implements Clocked, Wire {
       if (wire === null) this.receivedFrame(frame, cycle, true);
       else this.received(wire, cycle);
     }
+    this.firing = false;
   }
 
   /** Queues the frame as the other modes do; an idle MAC starts it once the gap is over, from the next cycle on. @internal */
@@ -107,7 +118,7 @@ export class FrameHost extends StationBase implements Clocked, Wire {
     if (ok && this.startAt === Infinity && this.doneAt === Infinity) {
       const now = this.now?.() ?? this.clock;
       this.startAt = this.holdUntil > now ? this.holdUntil : now;
-      this.onSchedule?.();
+      this.reschedule(this.startAt);
     }
     return ok;
   }
@@ -115,6 +126,6 @@ export class FrameHost extends StationBase implements Clocked, Wire {
   /** Offers at a future cycle, as {@link Host.sendAt}. @throws {RangeError} As {@link Host.send}. */
   override sendAt(cycle: number, frame: Parameters<StationBase['sendAt']>[1]): void {
     super.sendAt(cycle, frame);
-    this.onSchedule?.();
+    this.reschedule(cycle);
   }
 }

@@ -352,10 +352,11 @@ export class Switch<M extends LinkMode = 'symbol'> implements Clocked {
       return;
     }
     if (d.kind === 'drop') return;
-    const copies = egressCopies(frame, bytes, d, this.core.vlanFiltering);
+    // Without VLAN filtering every copy is the frame as it came.
+    const copies = this.core.vlanFiltering ? egressCopies(frame, bytes, d, true) : undefined;
     for (let k = 0; k < d.ports.length; k++) {
       const out = d.ports[k]!;
-      const b = copies[k]!;
+      const b = copies === undefined ? bytes : copies[k]!;
       if (!this.frameMode) this.markMac(out);
       if (this.macs[out]!.sendOwned(b)) this.counters.copies++;
       else this.counters.queueDrops++;

@@ -20,6 +20,8 @@ export class FramePort {
   cable: Clocked | undefined;
   /** The device the port belongs to. */
   owner: Clocked | undefined;
+  /** The cycle of the arrival queued last. @internal */
+  lastArrival = Infinity;
   /** Set by the owner: told when an arrival was queued (its next event may be earlier). */
   onArrival: (() => void) | undefined;
   /** The far end, the cable's delay, whether the signal arrives below the receiver threshold, the cable's noise key (set by the cable). @internal */
@@ -87,6 +89,7 @@ export class FramePort {
     this.cycles[at] = cycles;
     this.frames[at] = bytes;
     this.wires[at] = wire;
+    this.lastArrival = due;
     this.onArrival?.();
   }
 

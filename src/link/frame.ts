@@ -264,11 +264,6 @@ export function decodeFrame(b: Uint8Array): DecodeResult {
   if (n > (tagged ? FRAME.maxTagged : FRAME.max)) return { ok: false, reason: 'giant', length: n };
   const fcs = (b[n - 4]! | (b[n - 3]! << 8) | (b[n - 2]! << 16) | (b[n - 1]! << 24)) >>> 0;
   if (crc32(b, 0, n - 4) !== fcs) return { ok: false, reason: 'bad-fcs', length: n };
-  const mac = (at: number): Mac => {
-    let v = 0;
-    for (let i = 0; i < 6; i++) v = v * 256 + b[at + i]!;
-    return v as Mac;
-  };
   const at = tagged ? 16 : 12;
   const type = (b[at]! << 8) | b[at + 1]!;
   const data = n - 4 - (at + 2);
@@ -276,9 +271,14 @@ export function decodeFrame(b: Uint8Array): DecodeResult {
   const payload = b.slice(at + 2, at + 2 + (type < 0x600 ? type : data));
   const tci = tagged ? (b[14]! << 8) | b[15]! : 0;
   const frame: Frame = tagged
-    ? { dst: mac(0), src: mac(6), vlan: { pcp: tci >>> 13, dei: (tci & 0x1000) !== 0, vid: tci & 0xfff }, type, payload }
-    : { dst: mac(0), src: mac(6), type, payload };
+    ? { dst: macAt(b, 0), src: macAt(b, 6), vlan: { pcp: tci >>> 13, dei: (tci & 0x1000) !== 0, vid: tci & 0xfff }, type, payload }
+    : { dst: macAt(b, 0), src: macAt(b, 6), type, payload };
   return { ok: true, frame };
+}
+
+/** A MAC address from six bytes of `b` at `at`. */
+function macAt(b: Uint8Array, at: number): Mac {
+  return (((b[at]! << 16) | (b[at + 1]! << 8) | b[at + 2]!) * 0x100_0000 + ((b[at + 3]! << 16) | (b[at + 4]! << 8) | b[at + 5]!)) as Mac;
 }
 
 /**

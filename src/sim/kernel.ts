@@ -270,7 +270,10 @@ export class Kernel {
       for (let j = 0; j < k; j++) {
         const w = lines[due[j]!]!;
         w.fire(t);
-        timers.set(due[j]!, w.due());
+        const next = w.due();
+        // A wire must publish everything due at t when fired at t, or this loop would never end.
+        if (next <= t) throw new SimError('sim.wire-stuck', `a wire fired at cycle ${t} is still due at ${next}`);
+        timers.set(due[j]!, next);
       }
       this.acting = -1;
     }
@@ -383,7 +386,8 @@ export class Kernel {
           this.fireTimers(t + 1);
           if (this.cycle <= t) this.cycle = t + 1;
           if (opts.until?.(this) === true) return 'condition';
-          next = this.collect();
+          // Only a component woken by the publications (or one asked at every step) can have moved `next`.
+          if (this.dirtyCount > 0 || this.always.length > 0) next = this.collect();
         }
         if (next === Infinity && this.timers.peek() === Infinity) {
           if (budget !== Infinity) this.cycle = end;

@@ -87,7 +87,7 @@ function observe(net: Net, mode: 'burst' | 'frame', sends: readonly Send[], late
 }
 
 const stats = { nets: 0, sends: 0, stp: 0, weak: 0, queueDrops: 0, fcs: 0 };
-afterAll(() => console.log(`[frame mode] ${stats.nets} networks (${stats.stp} with STP), ${stats.sends} frames offered: ${stats.queueDrops} queue drops, ${stats.fcs} frames failing their FCS on ${stats.weak} weak cables; frame mode and burst mode agreed on every one`));
+afterAll(() => console.log(`[frame mode] ${stats.nets} networks (${stats.stp} with STP), ${stats.sends} frames offered: ${stats.queueDrops} frames and copies refused by full queues (BPDUs included), ${stats.fcs} frames failing their FCS on ${stats.weak} weak cables; frame mode and burst mode agreed on every one`));
 
 const sendsFor = (hosts: number, from: number) =>
   fc.array(fc.tuple(fc.integer({ min: from, max: from + 60_000 }), fc.nat(hosts - 1), fc.integer({ min: -2, max: hosts - 1 }), fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 0, max: 60 }) }, { weight: 1, arbitrary: fc.integer({ min: 61, max: 1500 }) })), { minLength: 1, maxLength: 30 })
