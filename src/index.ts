@@ -47,7 +47,7 @@ export {
 export type { Mac, VlanTag, Frame, FrameDropReason, DecodeResult, RateMbps, LinkTiming, Symbol, CableOptions, Segment, Noise } from './link/index.js';
 export { Host, IFG_BYTES, JAM_BYTES, SLOT_BYTES, GIGABIT_SLOT_BYTES, ATTEMPT_LIMIT, BACKOFF_LIMIT, JAM_BYTE, Repeater, Hub, periodicSchedule, poissonSchedule } from './devices/index.js';
 export type { HostOptions, HostCounters, HostDropReason, HostEvent, HubOptions, HubPortCounters } from './devices/index.js';
-export { PortTap, TapBase, BurstTap, SignalRecorder, vcdTimescale, validateTopology, buildTopology, buildBurstTopology, buildFrameTopology, topologyToDot, BurstHost, BurstHub, BurstRepeater, FrameHost } from './devices/index.js';
+export { PortTap, TapBase, BurstTap, FrameTap, SignalRecorder, vcdTimescale, validateTopology, buildTopology, buildBurstTopology, buildFrameTopology, topologyToDot, BurstHost, BurstHub, BurstRepeater, FrameHost } from './devices/index.js';
 export type {
   Capture, PortTapOptions, TapDirection, RecordedSignal, RecordedChange, RecordedWaves, SignalRecorderOptions,
   TopologyDef, NodeDef, HostNodeDef, HubNodeDef, RepeaterNodeDef, LinkDef, TopologyIssue, TopologyIssueCode, BuildTopologyOptions, Topology, BurstTopology, FrameTopology,

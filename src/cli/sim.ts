@@ -2,7 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { match, P } from 'ts-pattern';
-import { BurstTap, PortTap, SignalRecorder, buildBurstTopology, buildTopology, periodicSchedule, poissonSchedule, topologyToDot, validateTopology, type BurstTopology, type HostEvent, type Topology, type TopologyDef } from '../devices/index.js';
+import { BurstTap, FrameTap, PortTap, SignalRecorder, buildBurstTopology, buildFrameTopology, buildTopology, periodicSchedule, poissonSchedule, topologyToDot, validateTopology, type BurstTopology, type FrameTopology, type HostEvent, type Topology, type TopologyDef } from '../devices/index.js';
+import { SimError } from '../sim/index.js';
 import { formatPcap, formatVcd } from '../formats/index.js';
 import { BROADCAST, type Mac } from '../link/index.js';
 import { EXIT, UsageError, readInput, type CliIo } from './io.js';
@@ -15,7 +16,9 @@ DIR (default: ./sim-out): counters.json (per host, hub and switch), trace.jsonl 
 event in order: tx-start, tx-done, collision, rx, drop with its reason; at most 200,000 lines),
 <host>.pcap (what each host's port saw; tcpdump -r), waves.vcd (tx_en, carrier, collision, data per
 hub port; gtkwave), topology.dot (Graphviz). With "mode": "burst" frames move as whole bursts (the fast path, same
-frame-level results, same pcap files); the VCD waveforms need symbol mode and are then not written.
+frame-level results, same pcap files); with "mode": "frame" each frame is one event (faster still, full-duplex
+hosts and switches only: no hubs, repeaters, half duplex or cut-through). The VCD waveforms need symbol mode and
+are otherwise not written.
 
 Scenario (JSON):
   {
@@ -26,7 +29,7 @@ Scenario (JSON):
       { "from": "h2", "to": "broadcast", "poisson": { "start": 0, "meanInterval": 5000, "count": 20 } }
     ],
     "payloadBytes": 46,                                                  optional, 46..1500
-    "mode": "symbol"                                                     optional, "symbol" or "burst"
+    "mode": "symbol"                                                     optional, "symbol", "burst" or "frame"
   }
 
 Options:
@@ -110,7 +113,7 @@ export function simCommand(args: readonly string[], io: CliIo, isTty = process.s
   const payloadBytes = scenario['payloadBytes'] ?? 46;
   if (typeof payloadBytes !== 'number' || !Number.isInteger(payloadBytes) || payloadBytes < 46 || payloadBytes > 1500) issues.push({ path: 'payloadBytes', message: 'must be an integer 46..1500' });
   const mode = scenario['mode'] ?? 'symbol';
-  if (mode !== 'symbol' && mode !== 'burst') issues.push({ path: 'mode', message: 'must be "symbol" or "burst"' });
+  if (mode !== 'symbol' && mode !== 'burst' && mode !== 'frame') issues.push({ path: 'mode', message: 'must be "symbol", "burst" or "frame"' });
   const extra = Object.keys(scenario).filter((k) => !['topology', 'traffic', 'payloadBytes', 'mode'].includes(k));
   for (const k of extra) issues.push({ path: k, message: 'is not a scenario field' });
   if (issues.length > 0) {
@@ -124,7 +127,15 @@ export function simCommand(args: readonly string[], io: CliIo, isTty = process.s
     if (trace.length < TRACE_LIMIT) trace.push(JSON.stringify({ host, ...e }));
     else traceDropped++;
   };
-  const net = mode === 'burst' ? buildBurstTopology(def, { onEvent }) : buildTopology(def, { onEvent });
+  let net: Topology | BurstTopology | FrameTopology;
+  try {
+    net = mode === 'burst' ? buildBurstTopology(def, { onEvent }) : mode === 'frame' ? buildFrameTopology(def, { onEvent }) : buildTopology(def, { onEvent });
+  } catch (e) {
+    // Frame mode refuses hubs, repeaters, half duplex and cut-through (each named).
+    if (!(e instanceof SimError)) throw e;
+    io.err(`iovsim sim: ${file}: mode: ${e.message}\n`);
+    return EXIT.unusable;
+  }
   const k = net.kernel;
   const macOf = new Map<string, Mac>([...net.hosts].map(([n, h]) => [n, h.mac]));
   for (const [i, t] of ((scenario['traffic'] ?? []) as Traffic[]).entries()) {
@@ -134,9 +145,11 @@ export function simCommand(args: readonly string[], io: CliIo, isTty = process.s
     when.forEach((c, n) => host.sendAt(c, { dst, src: host.mac, type: 0x88b5, payload: new Uint8Array(payloadBytes as number).fill((i * 31 + n) & 0xff) }));
   }
   const symbolNet = mode === 'symbol' ? (net as Topology) : undefined;
-  const taps = symbolNet === undefined
-    ? [...(net as BurstTopology).hosts.values()].map((h) => k.add(new BurstTap(`tap.${h.name}`, h.port, { direction: 'both' })))
-    : [...symbolNet.hosts.values()].map((h) => k.add(new PortTap(`tap.${h.name}`, h.port, { direction: 'both' })));
+  const taps = symbolNet !== undefined
+    ? [...symbolNet.hosts.values()].map((h) => k.add(new PortTap(`tap.${h.name}`, h.port, { direction: 'both' })))
+    : mode === 'frame'
+      ? [...(net as FrameTopology).hosts.values()].map((h) => k.add(new FrameTap(`tap.${h.name}`, h.port, { direction: 'both' })))
+      : [...(net as BurstTopology).hosts.values()].map((h) => k.add(new BurstTap(`tap.${h.name}`, h.port, { direction: 'both' })));
   const hubPorts = symbolNet === undefined ? [] : [...symbolNet.hubs.values()].flatMap((h) => h.ports);
   const recorder = hubPorts.length > 0 ? k.add(new SignalRecorder('waves', { ports: hubPorts })) : undefined;
   const chunk = 1_000_000;
@@ -151,7 +164,7 @@ export function simCommand(args: readonly string[], io: CliIo, isTty = process.s
   const dir = values.out ?? 'sim-out';
   mkdirSync(dir, { recursive: true });
   const counters = Object.fromEntries([...net.hosts].map(([n, h]) => [n, h.counters]));
-  const hubs = Object.fromEntries([...net.hubs].map(([n, h]) => [n, { collisions: h.collisions, collisionCycles: h.collisionCycles }]));
+  const hubs = Object.fromEntries([...('hubs' in net ? net.hubs : [])].map(([n, h]) => [n, { collisions: h.collisions, collisionCycles: h.collisionCycles }]));
   const switches = Object.fromEntries([...net.switches].map(([n, s]) => [n, {
     ...s.counters,
     forwarding: s.core.counters,

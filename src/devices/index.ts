@@ -12,6 +12,7 @@ export type { HubOptions, HubPortCounters } from './hub.js';
 export { periodicSchedule, poissonSchedule } from './traffic.js';
 export { PortTap, TapBase, SignalRecorder, vcdTimescale } from './observe.js';
 export { BurstTap } from './burst-tap.js';
+export { FrameTap } from './frame-tap.js';
 export type { Capture, PortTapOptions, TapDirection, RecordedSignal, RecordedChange, RecordedWaves, SignalRecorderOptions } from './observe.js';
 export { validateTopology, buildTopology, buildBurstTopology, buildFrameTopology, topologyToDot } from './topology.js';
 export { BurstHost } from './burst-host.js';

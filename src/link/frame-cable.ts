@@ -1,7 +1,7 @@
 import type { Clocked } from '../sim/kernel.js';
 import type { Rng } from '../sim/rng.js';
 import { attachCable } from './port.js';
-import { FRAME } from './frame.js';
+import { FRAME, withPreamble } from './frame.js';
 import { noiseByte, noiseKey } from './segment.js';
 import { CABLE, DEFAULT_TIMING, amplitudeAfter, delayCycles } from './timing.js';
 import type { CableOptions } from './cable.js';
@@ -56,11 +56,12 @@ export class FramePort {
    * @spec IEEE 802.3-2022 §4.2.3.1 (transmit), §4.2.9 (receive after the last bit)
    */
   transmit(bytes: Uint8Array, start: number, cycles: number, cpb: number): void {
+    if (this.watchers !== undefined) for (const w of this.watchers) w('tx', withPreamble(bytes), start, cycles, cpb);
     const l = this.link;
     if (l === undefined) return;
     // Burst mode: the end edge leaves at start + cycles, reaches the far end `delay` later and is
     // taken in by the receiving MAC at the next cycle.
-    l.far.queue(start + cycles + l.delay + 1, bytes, l.weak ? corrupted(bytes, l.key, start + l.delay, cpb) : null, cycles);
+    l.far.queue(start + cycles + l.delay + 1, bytes, l.weak ? corrupted(bytes, l.key, start + l.delay, cpb) : null, cycles, cpb);
   }
 
   /**
@@ -82,7 +83,19 @@ export class FramePort {
     return n;
   }
 
-  private queue(due: number, bytes: Uint8Array, wire: Uint8Array | null, cycles: number): void {
+  /**
+   * Adds a passive watcher (a tap), told of every frame sent from this port (`tx`) and every frame
+   * on its way to it (`rx`, when it is sent): its symbols as they appear on this side, preamble
+   * first, the cycle of the first and how many cycles they last.
+   */
+  watch(fn: (side: 'rx' | 'tx', symbols: Uint8Array, start: number, cycles: number, cpb: number) => void): void {
+    (this.watchers ??= []).push(fn);
+  }
+
+  private watchers: ((side: 'rx' | 'tx', symbols: Uint8Array, start: number, cycles: number, cpb: number) => void)[] | undefined;
+
+  private queue(due: number, bytes: Uint8Array, wire: Uint8Array | null, cycles: number, cpb: number): void {
+    if (this.watchers !== undefined) for (const w of this.watchers) w('rx', wire ?? withPreamble(bytes), due - 1 - cycles, cycles, cpb);
     if (this.count === this.dues.length) this.grow();
     const at = (this.head + this.count++) & (this.dues.length - 1);
     this.dues[at] = due;

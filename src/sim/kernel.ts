@@ -303,7 +303,7 @@ export class Kernel {
     this.sched = new EventSchedule(n);
     this.active = new Array<Clocked>(n);
     this.activeIdx = new Int32Array(n);
-    this.observers = Int32Array.from(parts.flatMap((p, i) => (p.observer === true ? [i] : [])));
+    this.observers = Int32Array.from(parts.flatMap((p, i) => (p.observer === true && p.passive !== true ? [i] : [])));
     this.always = Int32Array.from(parts.flatMap((p, i) => (p.observer !== true && this.wakeLists![i] === null ? [i] : [])));
     this.dynamic = Uint8Array.from(parts, (p, i) => (typeof p.wakesNow === 'function' && this.wakeLists![i] !== null ? 1 : 0));
     this.dirtyStack = new Int32Array(n);

@@ -65,7 +65,7 @@ export class EventSchedule {
     return this.size === 0 ? Infinity : this.times[this.heap[0]!]!;
   }
 
-  /** Removes every item whose time is `t` (the earliest) into `out`; returns how many. Their times become Infinity. */
+  /** Removes every item whose time is `t` (the earliest) into `out`, in item order; returns how many. Their times become Infinity. */
   takeDue(t: number, out: Int32Array): number {
     let k = 0;
     while (this.size > 0) {

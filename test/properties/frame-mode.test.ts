@@ -3,7 +3,7 @@ import { test } from '@fast-check/vitest';
 import { portTaker } from '../helpers/arb-l2.js';
 import fc from 'fast-check';
 import { BROADCAST, asMac, formatMac, type Frame, type Mac } from '../../src/link/index.js';
-import { buildBurstTopology, buildFrameTopology, type LinkDef, type NodeDef, type TopologyDef } from '../../src/devices/index.js';
+import { BurstTap, FrameTap, buildBurstTopology, buildFrameTopology, type LinkDef, type NodeDef, type TopologyDef } from '../../src/devices/index.js';
 
 const mac = (i: number): Mac => asMac(0x0200_0000_0000 + i);
 
@@ -76,6 +76,7 @@ function observe(net: Net, mode: 'burst' | 'frame', sends: readonly Send[], late
     onReceive: (host, f, cycle) => log.push(`${cycle} ${host} <- ${formatMac(f.src)} #${f.payload[0] ?? '-'} ${f.payload.length}`),
   });
   sends.forEach(([cycle, src, dst, len], seq) => t.hosts.get(`h${src}`)!.sendAt(cycle, frame(src, dst, seq, len)));
+  const taps = [...t.hosts.values()].map((h) => (mode === 'burst' ? t.kernel.add(new BurstTap(`tap.${h.name}`, h.port as never, { direction: 'both' })) : t.kernel.add(new FrameTap(`tap.${h.name}`, h.port as never, { direction: 'both' }))));
   const first = t.kernel.run({ cycles: stopAt });
   const pausedAt = t.kernel.cycle;
   late.forEach(([, src, dst, len], seq) => t.hosts.get(`h${src}`)!.send(frame(src, dst, 200 + seq, len)));
@@ -83,11 +84,14 @@ function observe(net: Net, mode: 'burst' | 'frame', sends: readonly Send[], late
   const switches = [...t.switches.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, s]) => ({ name, counters: s.counters, core: s.core.counters, macs: s.macs.map((m) => m.counters), fdb: s.core.fdb.entries(t.kernel.cycle), stp: s.stp?.counters }));
   const hosts = [...t.hosts.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, h]) => ({ name, counters: h.counters }));
   const corrupted = t.cables.map((c) => [c.name, c.corrupted] as const).sort(([a], [b]) => a.localeCompare(b));
-  return { log, trace, first, pausedAt, second, end: t.kernel.cycle, switches, hosts, corrupted };
+  // Captures compare once the network is idle (a flush mid-frame cuts at the last stepped cycle in burst mode, at the clock in frame mode).
+  for (const tap of taps) tap.flush();
+  const captures = second === 'idle' ? taps.map((tap) => [tap.name, tap.packets(), tap.dropped] as const).sort(([a], [b]) => a.localeCompare(b)) : [];
+  return { log, trace, first, pausedAt, second, end: t.kernel.cycle, switches, hosts, corrupted, captures };
 }
 
-const stats = { nets: 0, sends: 0, stp: 0, weak: 0, queueDrops: 0, fcs: 0 };
-afterAll(() => console.log(`[frame mode] ${stats.nets} networks (${stats.stp} with STP), ${stats.sends} frames offered: ${stats.queueDrops} frames and copies refused by full queues (BPDUs included), ${stats.fcs} frames failing their FCS on ${stats.weak} weak cables; frame mode and burst mode agreed on every one`));
+const stats = { nets: 0, sends: 0, stp: 0, weak: 0, queueDrops: 0, fcs: 0, captured: 0 };
+afterAll(() => console.log(`[frame mode] ${stats.nets} networks (${stats.stp} with STP), ${stats.sends} frames offered: ${stats.queueDrops} frames and copies refused by full queues (BPDUs included), ${stats.fcs} frames failing their FCS on ${stats.weak} weak cables, ${stats.captured} captures on host ports; frame mode and burst mode agreed on every one`));
 
 const sendsFor = (hosts: number, from: number) =>
   fc.array(fc.tuple(fc.integer({ min: from, max: from + 60_000 }), fc.nat(hosts - 1), fc.integer({ min: -2, max: hosts - 1 }), fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 0, max: 60 }) }, { weight: 1, arbitrary: fc.integer({ min: 61, max: 1500 }) })), { minLength: 1, maxLength: 30 })
@@ -101,10 +105,12 @@ function compare(net: Net, sends: readonly Send[], late: readonly Send[], stopAt
   expect(f.hosts).toEqual(b.hosts);
   expect(f.switches).toEqual(b.switches);
   expect(f.corrupted).toEqual(b.corrupted);
+  expect(f.captures).toEqual(b.captures); // what a tap on each host port records (pcap packets)
   expect([f.first, f.pausedAt, f.second, f.end]).toEqual([b.first, b.pausedAt, b.second, b.end]);
   // Order independence and determinism: the same network added in reverse order gives the same log.
   expect(observe(net, 'frame', sends, late, stopAt, true).log.sort()).toEqual([...f.log].sort());
   stats.nets++;
+  stats.captured += f.captures.reduce((n, [, p]) => n + p.length, 0);
   stats.sends += sends.length + late.length;
   stats.weak += f.corrupted.filter(([, c]) => c > 0).length;
   stats.fcs += f.hosts.reduce((n, h) => n + h.counters.drops['bad-fcs'] + h.counters.drops['no-sfd'], 0) + f.switches.reduce((n, s) => n + s.macs.reduce((x, m) => x + m.drops['bad-fcs'] + m.drops['no-sfd'], 0), 0);
@@ -113,12 +119,12 @@ function compare(net: Net, sends: readonly Send[], late: readonly Send[], stopAt
 
 describe('frame mode', () => {
   test.prop([network(false).chain((net) => fc.tuple(fc.constant(net), sendsFor(net.hosts, 0), sendsFor(net.hosts, 0), fc.integer({ min: 0, max: 80_000 })))], { numRuns: 60 })(
-    'LINK-FRAME-01 SIM-ORDER-01 SIM-DET-01: on any full-duplex network of hosts and switches, frame mode (an event per frame) gives exactly what burst mode gives: who received what at which cycle, every MAC event in order, every counter, queue drops and frames corrupted by weak cables, with runs stopped part-way and frames sent between runs',
+    'LINK-FMODE-01 SIM-ORDER-01 SIM-DET-01: on any full-duplex network of hosts and switches, frame mode (an event per frame) gives exactly what burst mode gives: who received what at which cycle, every MAC event in order, every counter, queue drops, frames corrupted by weak cables and what taps on the host ports capture, with runs stopped part-way and frames sent between runs',
     ([net, sends, late, stopAt]) => compare(net, sends, late.slice(0, 5), stopAt),
   );
 
   test.prop([network(true).chain((net) => fc.tuple(fc.constant(net), sendsFor(net.hosts, 500_000), fc.integer({ min: 0, max: 600_000 })))], { numRuns: 12 })(
-    'LINK-FRAME-01 STP-NET-01: with STP (BPDUs, port states, timers, loops) frame mode gives exactly what burst mode gives',
+    'LINK-FMODE-01 STP-NET-01: with STP (BPDUs, port states, timers, loops) frame mode gives exactly what burst mode gives',
     ([net, sends, stopAt]) => {
       compare(net, sends, [], stopAt);
       stats.stp++;

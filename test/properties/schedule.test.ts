@@ -9,7 +9,7 @@ const op = fc.oneof(
 );
 
 describe('event schedule', () => {
-  test.prop([fc.integer({ min: 1, max: 16 }), fc.array(op, { maxLength: 300 })])('SIM-SCHED-01: the schedule agrees with a naive table: peek is the earliest time, takeDue removes exactly the items due then', (n, ops) => {
+  test.prop([fc.integer({ min: 1, max: 16 }), fc.array(op, { maxLength: 300 })])('SIM-SCHED-01: the schedule agrees with a naive table: peek is the earliest time, takeDue removes exactly the items due then, in item order', (n, ops) => {
     const s = new EventSchedule(n);
     const ref = new Array<number>(n).fill(Infinity);
     const out = new Int32Array(n);
@@ -24,7 +24,7 @@ describe('event schedule', () => {
         if (min === Infinity) continue;
         const k = s.takeDue(min, out);
         const want = ref.flatMap((t, i) => (t === min ? [i] : []));
-        expect([...out.subarray(0, k)].sort((a, b) => a - b)).toEqual(want);
+        expect([...out.subarray(0, k)]).toEqual(want); // in item order: the kernel fires ties in this order
         for (const i of want) ref[i] = Infinity;
       }
       for (let i = 0; i < n; i++) expect(s.get(i)).toBe(ref[i]);

@@ -99,6 +99,19 @@ describe('iovsim sim', () => {
     expect(sym.switches.sw.cutThrough).toBeGreaterThan(0);
     const bad = runCli(['sim', 's.json'], { 's.json': JSON.stringify({ ...sw, mode: 'fast' }) });
     expect(bad.code).toBe(2);
-    expect(bad.err).toContain('mode: must be "symbol" or "burst"');
+    expect(bad.err).toContain('mode: must be "symbol", "burst" or "frame"');
+    // Frame mode: the same results as burst mode for a store-and-forward switch; a cut-through one is refused by name.
+    const saf = { ...sw, topology: { ...sw.topology, nodes: sw.topology.nodes.map((n) => (n.kind === 'switch' ? { ...n, cutThrough: false } : n)) } };
+    const run = (mode: string) => {
+      const out = mkdtempSync(join(tmpdir(), 'iovsim-sim-'));
+      const r = runCli(['sim', 's.json', '--out', out], { 's.json': JSON.stringify({ ...saf, mode }) });
+      expect(r.code, r.err).toBe(0);
+      const c = JSON.parse(readFileSync(join(out, 'counters.json'), 'utf8')) as { hosts: unknown; switches: unknown };
+      return { hosts: c.hosts, switches: c.switches, trace: readFileSync(join(out, 'trace.jsonl'), 'utf8'), pcap: readFileSync(join(out, 'h1.pcap')).toString('hex') };
+    };
+    expect(run('frame')).toEqual(run('burst'));
+    const cut = runCli(['sim', 's.json'], { 's.json': JSON.stringify({ ...sw, mode: 'frame' }) });
+    expect(cut.code).toBe(2);
+    expect(cut.err).toContain("switch 'sw' is cut-through");
   });
 });

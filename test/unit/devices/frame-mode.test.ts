@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { Kernel, SimError } from '../../../src/sim/index.js';
 import { BROADCAST, FrameCable, asMac, type Frame } from '../../../src/link/index.js';
 import { thrown } from '../../helpers/errors.js';
-import { FrameHost, Switch, buildFrameTopology, type TopologyDef } from '../../../src/devices/index.js';
+import { FrameHost, FrameTap, Switch, buildFrameTopology, type TopologyDef } from '../../../src/devices/index.js';
 
 const frame = (src: number, dst = BROADCAST as number): Frame => ({ dst: asMac(dst), src: asMac(src), type: 0x88b5, payload: new Uint8Array(46) });
 
 const simError = (fn: () => unknown): SimError => thrown(fn, SimError);
 
 describe('frame mode', () => {
-  it('LINK-FRAME-01: refuses what it does not model (half duplex, cut-through, hubs, repeaters) with a stable code', () => {
+  it('LINK-FMODE-01: refuses what it does not model (half duplex, cut-through, hubs, repeaters) with a stable code', () => {
     expect(simError(() => new FrameHost('h', { mac: asMac(2), duplex: 'half', rng: new Kernel().rng('h') })).code).toBe('sim.bad-option');
     expect(simError(() => new Switch('sw', { ports: 2, mac: asMac(0x100), mode: 'frame', duplex: 'half', rng: (n) => new Kernel().rng(n) })).code).toBe('sim.bad-option');
     expect(simError(() => new Switch('sw', { ports: 2, mac: asMac(0x100), mode: 'frame', cutThrough: true })).code).toBe('sim.bad-option');
@@ -23,7 +23,7 @@ describe('frame mode', () => {
     expect(e.message).toContain("host 'b' is half duplex");
   });
 
-  it('LINK-FRAME-01: a frame crosses a cable as one event and arrives when burst mode delivers it (end of the last symbol + delay + 1)', () => {
+  it('LINK-FMODE-01: a frame crosses a cable as one event and arrives when burst mode delivers it (end of the last symbol + delay + 1)', () => {
     const k = new Kernel();
     const got: number[] = [];
     const a = k.add(new FrameHost('a', { mac: asMac(1) }));
@@ -38,5 +38,27 @@ describe('frame mode', () => {
     expect(a.counters.txFrames).toBe(2);
     expect(b.counters.rxFrames).toBe(2);
     expect(c.corrupted).toBe(0);
+  });
+});
+
+describe('frame mode taps', () => {
+  it('OBS-TAP-01 OBS-TAP-02: a frame-mode tap records each frame whole once it has ended, and flush cuts a frame still on the wire (truncated), the rest going on as another capture', () => {
+    const k = new Kernel();
+    const a = k.add(new FrameHost('a', { mac: asMac(1) }));
+    const b = k.add(new FrameHost('b', { mac: asMac(2) }));
+    k.add(new FrameCable('c', a.port, b.port, { metres: 10 }, k.rng('c')));
+    const tap = k.add(new FrameTap('tap', a.port, { direction: 'tx' }));
+    a.send(frame(1, 2));
+    k.run({ cycles: 300 }); // 30 of the 72 symbols are out
+    tap.flush();
+    expect(tap.captures).toHaveLength(1);
+    expect(tap.captures[0]).toMatchObject({ cycle: 0, endCycle: 299, truncated: true, direction: 'tx' });
+    expect(tap.captures[0]!.data.length).toBe(30 - 8); // after preamble and SFD
+    k.run();
+    tap.flush();
+    expect(tap.captures).toHaveLength(2);
+    expect(tap.captures[1]).toMatchObject({ cycle: 300, endCycle: 719, truncated: true });
+    expect(tap.captures[1]!.data.length).toBe(42);
+    expect(k.stepped, 'nothing is stepped in frame mode').toBe(0);
   });
 });
