@@ -3,11 +3,10 @@
 // switch from 8 to 1024 ports. Figures are wall-clock on this machine; ratios to ns-3 are printed
 // only when ns-3 runs in the same benchmark run (NS3_L2BENCH=<l2bench binary>).
 import { existsSync, readFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 
 export async function benchL2() {
   const { Kernel, Host, BurstHost, FrameHost, Cable, BurstCable, FrameCable, Switch, asMac } = await import('../dist/index.js');
-  const { ns3Schedule } = await import('./ns3-workload.mjs');
+  const { ns3Schedule, runNs3 } = await import('./ns3-workload.mjs');
   const frames = Number(process.env.BENCH_SWITCH_FRAMES ?? 20_000);
   // 80 ns per cycle = one byte time at 100 Mb/s; 50 m of cable = 250 ns, rounded up to 320 ns.
   const timing = { cycleNs: 80 };
@@ -37,11 +36,12 @@ export async function benchL2() {
   for (const [label, duplex, link] of [['full duplex', 'full', 'simple'], ['half duplex', 'half', 'csma']]) {
     for (const n of [8, 32]) {
       // ns-3 first, so each of our rows can print its ratio to the same run.
-      const entry = { burst: undefined, frame: undefined, ns3: undefined };
+      const entry = { burst: undefined, frame: undefined, ns3: undefined, spread: '' };
       same.set(`${link} ${n}`, entry);
       if (ns3Bin !== undefined && existsSync(ns3Bin)) {
-        const out = JSON.parse(execFileSync(ns3Bin, ['--scenario=switch', `--link=${link}`, `--n=${n}`, `--frames=${frames}`, '--load=0.2']).toString());
-        entry.ns3 = out.frames_offered / out.wall_run_s;
+        const r = await runNs3(ns3Bin, ['--scenario=switch', `--link=${link}`, `--n=${n}`, `--frames=${frames}`, '--load=0.2']);
+        entry.ns3 = r.rate;
+        entry.spread = r.spread;
       }
       const ref = rows.filter((x) => x.scenario === 'switch' && x.link === link && x.n === n && x.load === 0.2 && x.frames === 100000);
       const anchor = ref.length > 0 ? `${Math.max(...ref.map((x) => x.frames_offered / x.wall_run_s)).toFixed(0)} fr/s` : 'n/a';
@@ -53,7 +53,7 @@ export async function benchL2() {
         if (mode !== 'symbol') entry[mode] = rate;
         if (mode === 'burst') burst = r;
         let note = '';
-        if (entry.ns3 !== undefined && mode !== 'symbol') note += `; ns-3 same run ${entry.ns3.toFixed(0)} fr/s, iovsim/ns-3 = ${(rate / entry.ns3).toFixed(2)}x (target >= 5x)`;
+        if (entry.ns3 !== undefined && mode !== 'symbol') note += `; ns-3 same run (best of 3; ${entry.spread}) ${entry.ns3.toFixed(0)} fr/s, iovsim/ns-3 = ${(rate / entry.ns3).toFixed(2)}x (target >= 5x)`;
         console.log(`  ${label}  ${String(n).padStart(3)}  ${mode.padEnd(6)}  ${rate.toFixed(0).padStart(12)}  ${String(r.delivered).padStart(9)}  ${anchor}${note}`);
       }
       if (entry.frame !== undefined) {

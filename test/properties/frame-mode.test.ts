@@ -118,12 +118,12 @@ function compare(net: Net, sends: readonly Send[], late: readonly Send[], stopAt
 }
 
 describe('frame mode', () => {
-  test.prop([network(false).chain((net) => fc.tuple(fc.constant(net), sendsFor(net.hosts, 0), sendsFor(net.hosts, 0), fc.integer({ min: 0, max: 80_000 })))], { numRuns: 60 })(
+  test.prop([network(false).chain((net) => fc.tuple(fc.constant(net), sendsFor(net.hosts, 0), sendsFor(net.hosts, 0), fc.integer({ min: 0, max: 80_000 })))], { numRuns: 150 })(
     'LINK-FMODE-01 SIM-ORDER-01 SIM-DET-01: on any full-duplex network of hosts and switches, frame mode (an event per frame) gives exactly what burst mode gives: who received what at which cycle, every MAC event in order, every counter, queue drops, frames corrupted by weak cables and what taps on the host ports capture, with runs stopped part-way and frames sent between runs',
     ([net, sends, late, stopAt]) => compare(net, sends, late.slice(0, 5), stopAt),
   );
 
-  test.prop([network(true).chain((net) => fc.tuple(fc.constant(net), sendsFor(net.hosts, 500_000), fc.integer({ min: 0, max: 600_000 })))], { numRuns: 12 })(
+  test.prop([network(true).chain((net) => fc.tuple(fc.constant(net), sendsFor(net.hosts, 500_000), fc.integer({ min: 0, max: 600_000 })))], { numRuns: 30 })(
     'LINK-FMODE-01 STP-NET-01: with STP (BPDUs, port states, timers, loops) frame mode gives exactly what burst mode gives',
     ([net, sends, stopAt]) => {
       compare(net, sends, [], stopAt);
