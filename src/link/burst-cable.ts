@@ -1,7 +1,7 @@
 import { poke, type Clocked, type Wire } from '../sim/kernel.js';
 import { attachCable } from './port.js';
 import type { Rng } from '../sim/rng.js';
-import { noiseKey, throughCable, type BurstPort, type Segment } from './segment.js';
+import { BurstPort, noiseKey, throughCable, type Segment } from './segment.js';
 import { DEFAULT_TIMING, amplitudeAfter, delayCycles } from './timing.js';
 import type { CableOptions } from './cable.js';
 
@@ -167,7 +167,7 @@ export class BurstCable implements Clocked {
 
   /** @throws {SimError} `sim.port-in-use` when a port already has a cable, `sim.bad-length` for a bad length. */
   constructor(readonly name: string, a: BurstPort, b: BurstPort, options: CableOptions, rng: Rng) {
-    attachCable(this, a, b);
+    attachCable(this, a, b, BurstPort);
     this.delay = delayCycles(options.metres, options.timing ?? DEFAULT_TIMING);
     this.attenuation = amplitudeAfter(options.metres);
     const key = noiseKey(rng);

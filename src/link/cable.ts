@@ -1,6 +1,6 @@
 import type { Clocked } from '../sim/kernel.js';
 import type { Rng } from '../sim/rng.js';
-import { attachCable, endOwners, type Port, type Symbol } from './port.js';
+import { Port, attachCable, endOwners, type Symbol } from './port.js';
 import { noiseByte, noiseKey } from './segment.js';
 import { CABLE, DEFAULT_TIMING, amplitudeAfter, delayCycles, type LinkTiming } from './timing.js';
 
@@ -74,7 +74,7 @@ export class Cable implements Clocked {
    * @throws {SimError} `sim.port-in-use` when a port already has a cable, `sim.bad-length` for a bad length.
    */
   constructor(readonly name: string, a: Port, b: Port, options: CableOptions, rng: Rng) {
-    attachCable(this, a, b);
+    attachCable(this, a, b, Port);
     this.ends = [a, b];
     this.delay = delayCycles(options.metres, options.timing ?? DEFAULT_TIMING);
     this.attenuation = amplitudeAfter(options.metres);

@@ -191,7 +191,7 @@ export class FrameCable implements Clocked {
 
   /** @throws {SimError} `sim.port-in-use` when a port already has a cable, `sim.bad-length` for a bad length. */
   constructor(readonly name: string, a: FramePort, b: FramePort, options: CableOptions, rng: Rng) {
-    attachCable(this, a, b);
+    attachCable(this, a, b, FramePort);
     this.delay = delayCycles(options.metres, options.timing ?? DEFAULT_TIMING);
     this.attenuation = amplitudeAfter(options.metres);
     // The same draw as the other cables make, so a weak cable corrupts the same bytes the same way.

@@ -38,11 +38,20 @@ export interface CableEnd {
 }
 
 /**
- * Attaches `cable` to ports `a` and `b` (symbol and burst cables alike).
- * @throws {SimError} `sim.port-in-use` when a port already has a cable, or both ends are one port.
+ * Attaches `cable` to ports `a` and `b` (symbol, burst and frame cables alike), which must both be
+ * ports of the cable's link mode (`type`): a port of another mode would never see the cable's
+ * frames, which would then vanish without a count.
+ * @throws {SimError} `sim.port-in-use` when a port already has a cable, or both ends are one port;
+ * `sim.wrong-port` for a port of another link mode (reachable from untyped JavaScript).
  * @internal
  */
-export function attachCable(cable: Clocked, a: CableEnd, b: CableEnd): void {
+export function attachCable(cable: Clocked, a: CableEnd, b: CableEnd, type: abstract new (...args: never[]) => CableEnd): void {
+  for (const end of [a, b] as unknown[]) {
+    if (!(end instanceof type)) {
+      const what = typeof end === 'object' && end !== null ? `a ${end.constructor.name}` : String(end);
+      throw new SimError('sim.wrong-port', `cable ${cable.name} joins ${type.name}s; one end is ${what} (each link mode has its own ports and cables)`);
+    }
+  }
   if (a.cable !== undefined || b.cable !== undefined) throw new SimError('sim.port-in-use', `cable ${cable.name}: port ${a.cable !== undefined ? a.name : b.name} already has a cable`);
   if (a === b) throw new SimError('sim.port-in-use', `cable ${cable.name}: both ends on ${a.name}`);
   a.cable = cable;

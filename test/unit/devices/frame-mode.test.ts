@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Kernel, SimError } from '../../../src/sim/index.js';
-import { BROADCAST, FrameCable, asMac, type Frame } from '../../../src/link/index.js';
+import { BROADCAST, BurstCable, Cable, FrameCable, asMac, type Frame } from '../../../src/link/index.js';
 import { thrown } from '../../helpers/errors.js';
-import { FrameHost, FrameTap, Switch, buildFrameTopology, type TopologyDef } from '../../../src/devices/index.js';
+import { BurstHost, FrameHost, FrameTap, Host, Switch, buildFrameTopology, type TopologyDef } from '../../../src/devices/index.js';
 
 const frame = (src: number, dst = BROADCAST as number): Frame => ({ dst: asMac(dst), src: asMac(src), type: 0x88b5, payload: new Uint8Array(46) });
 
@@ -21,6 +21,19 @@ describe('frame mode', () => {
     expect(e.code).toBe('sim.frame-mode-unsupported');
     expect(e.message).toContain("hub 'hub'");
     expect(e.message).toContain("host 'b' is half duplex");
+  });
+
+  it('LINK-FMODE-01: a cable refuses a port of another link mode (its frames would vanish uncounted), as untyped JavaScript could pass one', () => {
+    const k = new Kernel();
+    const frameHost = new FrameHost('f', { mac: asMac(1) });
+    const burstHost = new BurstHost('b', { mac: asMac(2) });
+    const symbolHost = new Host('s', { mac: asMac(3) });
+    const e = simError(() => new FrameCable('c', frameHost.port, burstHost.port as never, { metres: 1 }, k.rng('c')));
+    expect(e.code).toBe('sim.wrong-port');
+    expect(e.message).toContain('joins FramePorts; one end is a BurstPort');
+    expect(simError(() => new BurstCable('c', burstHost.port, frameHost.port as never, { metres: 1 }, k.rng('c'))).code).toBe('sim.wrong-port');
+    expect(simError(() => new Cable('c', symbolHost.port, burstHost.port as never, { metres: 1 }, k.rng('c'))).code).toBe('sim.wrong-port');
+    expect(frameHost.port.cable, 'nothing attached on refusal').toBeUndefined();
   });
 
   it('LINK-FMODE-01: a frame crosses a cable as one event and arrives when burst mode delivers it (end of the last symbol + delay + 1)', () => {
