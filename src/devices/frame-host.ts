@@ -12,8 +12,8 @@ import { StationBase, type HostOptions } from './host.js';
  *
  * @remarks Half duplex (CSMA/CD), hubs and repeaters need the carrier on the wire, which frame mode
  * does not model: use burst mode for them.
- * @spec IEEE 802.3-2022 §4.2 (MAC frame transmission and reception), §4.2.3.1 (full duplex: no
- * deference to receive), §4.4.2 (interFrameGap)
+ * @spec IEEE 802.3-2022 §4.1 (half and full duplex operation: full duplex defers to no received
+ * carrier), §4.2 (MAC frame transmission and reception), §4.4.2 (interFrameGap)
  * @example
  * ```ts
  * const a = k.add(new FrameHost('a', { mac: parseMac('02:00:00:00:00:01') }));

@@ -53,7 +53,7 @@ export class FramePort {
    * Sends `bytes` (header to FCS) whose first symbol (preamble) goes out at `start`, taking
    * `cycles` cycles on the wire: it is queued at the far end for the cycle its receiver would take
    * it in. A port with no cable sends into nothing (as an unplugged port does in the other modes).
-   * @spec IEEE 802.3-2022 §4.2.3.1 (transmit), §4.2.9 (receive after the last bit)
+   * @spec IEEE 802.3-2022 §4.2 (MAC frame transmission and reception: a frame is received after its last bit)
    */
   transmit(bytes: Uint8Array, start: number, cycles: number, cpb: number): void {
     if (this.watchers !== undefined) for (const w of this.watchers) w('tx', withPreamble(bytes), start, cycles, cpb);
@@ -171,7 +171,7 @@ function corrupted(bytes: Uint8Array, key: number, at: number, cpb: number): Uin
  *
  * @remarks Passive: never stepped and no events of its own (the transmitting MAC queues the frame at
  * the far port).
- * @spec IEEE 802.3-2022 §14.4 (link segment), §25 (100BASE-TX), §4.2.3.1 (full duplex)
+ * @spec IEEE 802.3-2022 §14.4 (link segment), §25 (100BASE-TX), §4.1 (half and full duplex operation)
  * @example
  * ```ts
  * k.add(new FrameCable('c0', host.port, sw.ports[0]!, { metres: 50 }, k.rng('c0')));
