@@ -14,8 +14,9 @@ interface Net { readonly def: TopologyDef; readonly hosts: number }
 
 /**
  * A random full-duplex network: 1–4 switches as a tree (with STP, extra links make loops), 2–6
- * hosts on free ports, cables from 1 to 160 m (past the rated 100 m the signal arrives weak and
- * frames fail their FCS), small output queues now and then, either profile, short ageing now and then.
+ * hosts on free ports, at 10, 100 or 1000 Mb/s, cables from 1 to 160 m (past the rated 100 m the
+ * signal arrives weak and frames fail their FCS), small output queues now and then, either profile,
+ * short ageing now and then.
  */
 const network = (stp: boolean): fc.Arbitrary<Net> =>
   fc
@@ -28,6 +29,7 @@ const network = (stp: boolean): fc.Arbitrary<Net> =>
       queueLimits: fc.array(fc.option(fc.integer({ min: 0, max: 3 }), { freq: 3 }), { minLength: 10, maxLength: 10 }),
       profiles: fc.array(fc.constantFrom('ieee' as const, 'linux' as const), { minLength: 4, maxLength: 4 }),
       ageing: fc.option(fc.constantFrom(0, 0.0002, 0.001), { freq: 3 }),
+      rate: fc.constantFrom(10 as const, 100 as const, 1000 as const),
       seed: fc.integer(),
     })
     .map((r) => {
@@ -53,7 +55,7 @@ const network = (stp: boolean): fc.Arbitrary<Net> =>
         })),
         ...r.hostsAt.map((_, i): NodeDef => ({ kind: 'host', name: `h${i}`, mac: formatMac(mac(i)), ...(r.queueLimits[4 + i] === null ? {} : { queueLimit: r.queueLimits[4 + i]! }) })),
       ];
-      return { def: { seed: r.seed, nodes, links }, hosts: r.hostsAt.length };
+      return { def: { seed: r.seed, rate: r.rate, nodes, links }, hosts: r.hostsAt.length };
     });
 
 const frame = (src: number, dst: number, seq: number, len: number): Frame => ({
