@@ -54,6 +54,34 @@ describe('frame mode', () => {
   });
 });
 
+describe('frame mode and idle skipping', () => {
+  it('SIM-SKIP-01 LINK-FMODE-01: stepping every cycle gives exactly what idle skipping gives in frame mode', () => {
+    const def: TopologyDef = {
+      seed: 3,
+      nodes: [
+        { kind: 'switch', name: 'sw', ports: 3, mac: '02:00:00:00:ff:00', queueLimit: 1 },
+        ...[0, 1, 2].map((i): TopologyDef['nodes'][number] => ({ kind: 'host', name: `h${i}`, mac: `02:00:00:00:00:0${i}` })),
+      ],
+      links: [0, 1, 2].map((i) => ({ a: `h${i}`, b: `sw.${i}`, metres: 20 + 60 * i })),
+    };
+    const run = (skipIdle: boolean) => {
+      const log: string[] = [];
+      const t = buildFrameTopology(def, { skipIdle, onEvent: (h, e) => log.push(`${h} ${JSON.stringify(e)}`) });
+      const at = (i: number): number => 0x0200_0000_0000 + i; // the hosts' addresses
+      for (let n = 0; n < 12; n++) t.hosts.get(`h${n % 3}`)!.sendAt(n * 300, frame(at(n % 3), n % 4 === 3 ? BROADCAST : at((n + 1) % 3)));
+      expect(t.kernel.run()).toBe('idle');
+      return { log, cycle: t.kernel.cycle, stepped: t.kernel.stepped };
+    };
+    const skipping = run(true);
+    const stepping = run(false);
+    expect(stepping.log).toEqual(skipping.log);
+    expect(skipping.log.filter((l) => l.includes('"rx"')).length).toBeGreaterThan(3);
+    expect(skipping.log.some((l) => l.includes('"no-sfd"') || l.includes('"bad-fcs"')), 'the 140 m cable corrupts frames').toBe(true);
+    expect(skipping.stepped, 'frame mode steps nothing when it may skip').toBe(0);
+    expect(stepping.stepped).toBeGreaterThan(1000);
+  });
+});
+
 describe('frame mode taps', () => {
   it('OBS-TAP-01 OBS-TAP-02: a frame-mode tap records each frame whole once it has ended, and flush cuts a frame still on the wire (truncated), the rest going on as another capture', () => {
     const k = new Kernel();
