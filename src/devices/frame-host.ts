@@ -90,7 +90,8 @@ export class FrameHost extends StationBase implements Clocked, Wire {
    */
   fire(cycle: number): void {
     this.firing = true;
-    this.admitScheduled(cycle);
+    if (this.nextOffer <= cycle) this.admitScheduled(cycle);
+    else this.clock = cycle;
     if (this.startAt === cycle) {
       const p = this.beginAttempt(cycle);
       const cycles = p.symbols * this.cpb;
