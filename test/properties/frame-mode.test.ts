@@ -2,8 +2,9 @@ import { afterAll, describe, expect } from 'vitest';
 import { test } from '@fast-check/vitest';
 import { portTaker } from '../helpers/arb-l2.js';
 import fc from 'fast-check';
-import { BROADCAST, asMac, formatMac, type Frame, type Mac } from '../../src/link/index.js';
-import { BurstTap, FrameTap, buildBurstTopology, buildFrameTopology, type LinkDef, type NodeDef, type TopologyDef } from '../../src/devices/index.js';
+import { BROADCAST, BurstCable, FrameCable, asMac, formatMac, type Frame, type Mac } from '../../src/link/index.js';
+import { Kernel } from '../../src/sim/index.js';
+import { BurstHost, BurstTap, FrameHost, FrameTap, Switch, buildBurstTopology, buildFrameTopology, type LinkDef, type NodeDef, type TopologyDef } from '../../src/devices/index.js';
 
 const mac = (i: number): Mac => asMac(0x0200_0000_0000 + i);
 
@@ -92,8 +93,8 @@ function observe(net: Net, mode: 'burst' | 'frame', sends: readonly Send[], late
   return { log, trace, first, pausedAt, second, end: t.kernel.cycle, switches, hosts, corrupted, captures };
 }
 
-const stats = { nets: 0, sends: 0, stp: 0, weak: 0, queueDrops: 0, fcs: 0, captured: 0 };
-afterAll(() => console.log(`[frame mode] ${stats.nets} networks (${stats.stp} with STP), ${stats.sends} frames offered: ${stats.queueDrops} frames and copies refused by full queues (BPDUs included), ${stats.fcs} frames failing their FCS on ${stats.weak} weak cables, ${stats.captured} captures on host ports; frame mode and burst mode agreed on every one`));
+const stats = { nets: 0, sends: 0, stp: 0, weak: 0, queueDrops: 0, fcs: 0, captured: 0, vlanFrames: 0, tagged: 0, untaggedRx: 0 };
+afterAll(() => console.log(`[frame mode] ${stats.nets} networks (${stats.stp} with STP), ${stats.sends} frames offered: ${stats.queueDrops} frames and copies refused by full queues (BPDUs included), ${stats.fcs} frames failing their FCS on ${stats.weak} weak cables, ${stats.captured} captures on host ports; ${stats.vlanFrames} frames through VLAN-filtering switches (received ${stats.tagged} tagged, ${stats.untaggedRx} untagged); frame mode and burst mode agreed on every one`));
 
 const sendsFor = (hosts: number, from: number) =>
   fc.array(fc.tuple(fc.integer({ min: from, max: from + 60_000 }), fc.nat(hosts - 1), fc.integer({ min: -2, max: hosts - 1 }), fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 0, max: 60 }) }, { weight: 1, arbitrary: fc.integer({ min: 61, max: 1500 }) })), { minLength: 1, maxLength: 30 })
@@ -119,7 +120,42 @@ function compare(net: Net, sends: readonly Send[], late: readonly Send[], stopAt
   stats.queueDrops += f.switches.reduce((n, s) => n + s.counters.queueDrops, 0) + f.hosts.reduce((n, h) => n + h.counters.drops['queue-full'], 0);
 }
 
+/** A port's VLAN plan: PVID (0: none), member VLANs and which of them leave untagged. */
+const vlanPlan = fc.record({ pvid: fc.constantFrom(0, 1, 10, 20), tagged: fc.subarray([1, 10, 20]), untagged: fc.subarray([1, 10, 20]) });
+
+/** One switch with VLAN filtering and 3–5 hosts, in burst or frame mode; frames untagged or tagged with VID 1, 10, 20 or 30. */
+function vlanRun(mode: 'burst' | 'frame', plans: readonly { pvid: number; tagged: number[]; untagged: number[] }[], sends: readonly (readonly [number, number, number, number])[]) {
+  const k = new Kernel({ seed: 5 });
+  const log: string[] = [];
+  const n = plans.length;
+  const H = mode === 'burst' ? BurstHost : FrameHost;
+  const hosts = plans.map((_, i) => k.add(new H(`h${i}`, { mac: mac(i), promiscuous: true, onEvent: (e) => log.push(`h${i} ${JSON.stringify(e)}`), onReceive: (f, c) => log.push(`${c} h${i} <- ${f.src} vlan ${f.vlan?.vid ?? '-'} #${f.payload[0]}`) })));
+  const sw = k.add(new Switch('sw', { ports: n, mac: asMac(0x0200_0000_ff00), mode, queueLimit: 2, forwarding: { vlanFiltering: true } }));
+  plans.forEach((p, i) => {
+    const vlans = [...new Set([...p.tagged, ...p.untagged, ...(p.pvid === 0 ? [] : [p.pvid])])];
+    sw.core.configurePort(i, { vlans, untagged: p.untagged, pvid: p.pvid });
+  });
+  hosts.forEach((h, i) => k.add(mode === 'burst' ? new BurstCable(`c${i}`, h.port as never, sw.ports[i] as never, { metres: 5 + 20 * i }, k.rng(`c${i}`)) : new FrameCable(`c${i}`, h.port as never, sw.ports[i] as never, { metres: 5 + 20 * i }, k.rng(`c${i}`))));
+  sends.forEach(([at, src, dst, vid], seq) => hosts[src % n]!.sendAt(at, { ...frame(src % n, dst % (n + 1) === n ? -1 : dst % n, seq, 46), ...(vid === 0 ? {} : { vlan: { pcp: 0, dei: false, vid } }) }));
+  const stop = k.run({ cycles: 10_000_000 });
+  return { log, stop, counters: [sw.counters, sw.core.counters, sw.macs.map((m) => m.counters), hosts.map((h) => h.counters)] };
+}
+
 describe('frame mode', () => {
+  test.prop([fc.array(vlanPlan, { minLength: 3, maxLength: 5 }), fc.array(fc.tuple(fc.nat(40_000), fc.nat(5), fc.nat(5), fc.constantFrom(0, 1, 10, 20, 30)), { minLength: 1, maxLength: 25 })], { numRuns: 60 })(
+    'LINK-FMODE-01 VLAN-EGR-01: with VLAN filtering (PVIDs, tagged and untagged members, tags added and removed on egress) frame mode gives exactly what burst mode gives',
+    (plans, sends) => {
+      const b = vlanRun('burst', plans, sends);
+      const f = vlanRun('frame', plans, sends);
+      expect(b.stop).toBe('idle');
+      expect(f.log).toEqual(b.log);
+      expect(f.counters).toEqual(b.counters);
+      stats.vlanFrames += sends.length;
+      stats.tagged += f.log.filter((l) => / vlan \d+ /.test(l)).length;
+      stats.untaggedRx += f.log.filter((l) => l.includes(' vlan - ')).length;
+    },
+  );
+
   test.prop([network(false).chain((net) => fc.tuple(fc.constant(net), sendsFor(net.hosts, 0), sendsFor(net.hosts, 0), fc.integer({ min: 0, max: 80_000 })))], { numRuns: 150 })(
     'LINK-FMODE-01 SIM-ORDER-01 SIM-DET-01: on any full-duplex network of hosts and switches, frame mode (an event per frame) gives exactly what burst mode gives: who received what at which cycle, every MAC event in order, every counter, queue drops, frames corrupted by weak cables and what taps on the host ports capture, with runs stopped part-way and frames sent between runs',
     ([net, sends, late, stopAt]) => compare(net, sends, late.slice(0, 5), stopAt),
