@@ -1,8 +1,8 @@
 import type { RegisterSpace } from '../regs/space.js';
 import type { SriovDevice } from '../sriov/device.js';
 import { asRoutingId } from '../sriov/routing.js';
-import { BurstHost, DEFAULT_AGEING_SECONDS, ForwardingCore, Host, Switch, secondsToCycles, type ForwardingProfile } from '../devices/index.js';
-import { BurstCable, Cable, asMac, type BurstPort, type Port, type RateMbps } from '../link/index.js';
+import { BurstHost, DEFAULT_AGEING_SECONDS, ForwardingCore, FrameHost, Host, Switch, secondsToCycles, type ForwardingProfile, type LinkMode } from '../devices/index.js';
+import { BurstCable, Cable, FrameCable, asMac, type BurstPort, type FramePort, type Port, type RateMbps } from '../link/index.js';
 import { Kernel, SimError } from '../sim/index.js';
 import type { ConfigTarget, ForwardingDelivery, ForwardingTarget, VlanPlan } from './target.js';
 import { egressCopies } from '../devices/switch.js';
@@ -73,8 +73,8 @@ export interface ModelTargetOptions {
  * @category Conformance
  */
 export interface SwitchTargetOptions extends ModelTargetOptions {
-  /** Link granularity of the switch and the testers' hosts (as the switch's own `mode` option: one symbol per cycle, or whole bursts). @defaultValue 'symbol' */
-  readonly mode?: 'symbol' | 'burst';
+  /** Link granularity of the switch and the testers' hosts (as the switch's own `mode` option: one symbol per cycle, whole bursts, or an event per frame). @defaultValue 'symbol' */
+  readonly mode?: LinkMode;
   /** Rate of every link in Mb/s. @defaultValue 1000 */
   readonly rate?: RateMbps;
 }
@@ -159,18 +159,28 @@ export function forwardingTargetFromSwitch(options: SwitchTargetOptions = {}): F
     create: () => {
       const out: ForwardingDelivery[] = [];
       // Built at the first use, with VLAN filtering when configureVlans comes first.
-      let net: { k: Kernel; sw: Switch<'symbol' | 'burst'>; hosts: (Host | BurstHost)[] } | undefined;
+      let net: { k: Kernel; sw: Switch<LinkMode>; hosts: (Host | BurstHost | FrameHost)[] } | undefined;
       const build = (plan?: VlanPlan): NonNullable<typeof net> => {
         const k = new Kernel({ seed: 1 });
         const forwarding = { profile: o.profile, ageingCycles: secondsToCycles(o.ageingSeconds), ...(plan === undefined ? {} : { vlanFiltering: true }) };
-        const sw = k.add(new Switch<'symbol' | 'burst'>('dut', { ports: o.ports, mac: SWITCH_MAC, mode, rate, forwarding }));
+        const sw = k.add(new Switch<LinkMode>('dut', { ports: o.ports, mac: SWITCH_MAC, mode, rate, forwarding }));
         for (const p of o.hairpinPorts) sw.core.configurePort(p, { hairpin: true });
         if (plan !== undefined) applyPlan(sw.core, plan);
         const hosts = Array.from({ length: o.ports }, (_, i) => {
           const ho = { mac: asMac(TESTER_MAC + i), rate, promiscuous: true, onReceive: (_f: unknown, _c: number, bytes: Uint8Array) => void out.push({ port: i, bytes }) };
-          const h = k.add(mode === 'burst' ? new BurstHost(`tester${i}`, ho) : new Host(`tester${i}`, ho));
-          if (h instanceof BurstHost) k.add(new BurstCable(`cable${i}`, h.port, sw.ports[i] as BurstPort, { metres: 2 }, k.rng(`cable${i}`)));
-          else k.add(new Cable(`cable${i}`, h.port, sw.ports[i] as Port, { metres: 2 }, k.rng(`cable${i}`)));
+          const name = `cable${i}`;
+          if (mode === 'burst') {
+            const h = k.add(new BurstHost(`tester${i}`, ho));
+            k.add(new BurstCable(name, h.port, sw.ports[i] as BurstPort, { metres: 2 }, k.rng(name)));
+            return h;
+          }
+          if (mode === 'frame') {
+            const h = k.add(new FrameHost(`tester${i}`, ho));
+            k.add(new FrameCable(name, h.port, sw.ports[i] as FramePort, { metres: 2 }, k.rng(name)));
+            return h;
+          }
+          const h = k.add(new Host(`tester${i}`, ho));
+          k.add(new Cable(name, h.port, sw.ports[i] as Port, { metres: 2 }, k.rng(name)));
           return h;
         });
         return { k, sw, hosts };

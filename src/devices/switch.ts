@@ -152,7 +152,7 @@ export class Switch<M extends LinkMode = 'symbol'> implements Clocked {
   readonly passive: boolean;
   private readonly frameMode: boolean;
 
-  /** @throws {SimError} `sim.bad-option` for a bad port count, rate or duplex list, or half duplex without `rng`; as {@link ForwardingCore} and {@link StpBridge} for their options. */
+  /** @throws {SimError} `sim.bad-option` for a bad port count, link mode, rate or duplex list, half duplex without `rng`, or half duplex or cut-through in frame mode; as {@link ForwardingCore} and {@link StpBridge} for their options. */
   constructor(readonly name: string, options: SwitchOptions<M>) {
     const n = options.ports;
     if (!Number.isInteger(n) || n < 1 || n > 1024) throw new SimError('sim.bad-option', `${name}: ${n} ports (1..1024)`);
@@ -166,6 +166,7 @@ export class Switch<M extends LinkMode = 'symbol'> implements Clocked {
     const rates = perPort<RateMbps>(options.rate, 100, 'rate');
     const duplex = perPort<'full' | 'half'>(options.duplex, 'full', 'duplex');
     const timing = options.timing ?? DEFAULT_TIMING;
+    if (options.mode !== undefined && options.mode !== 'symbol' && options.mode !== 'burst' && options.mode !== 'frame') throw new SimError('sim.bad-option', `${name}: link mode ${String(options.mode)} (symbol, burst or frame)`);
     this.frameMode = options.mode === 'frame';
     if (this.frameMode && duplex.includes('half')) throw new SimError('sim.bad-option', `${name}: frame mode is full duplex only (use burst mode for half-duplex ports)`);
     if (this.frameMode && options.cutThrough === true) throw new SimError('sim.bad-option', `${name}: frame mode is store-and-forward only (use burst mode for cut-through)`);

@@ -403,11 +403,13 @@ export class Nic implements Clocked {
    * without cables.
    * @param name - component name; external port i is `name.port<i>`.
    * @param options - see {@link NicOptions}.
-   * @throws {NicError} `nic.bad-option` for a bad TotalVFs, uplink count, queue limit or DMA parameter.
+   * @throws {NicError} `nic.bad-option` for a bad TotalVFs, uplink count, queue limit, DMA parameter or link mode.
    * @throws {SimError} For a rate the timing cannot express.
    */
   constructor(readonly name: string, options: NicOptions = {}) {
     const uplinks = options.uplinks ?? 1;
+    // Frame mode's MACs are timed events of the kernel; the NIC steps its port MACs itself, so it takes symbol or burst mode.
+    if (options.mode !== undefined && options.mode !== 'symbol' && options.mode !== 'burst') throw new NicError('nic.bad-option', `link mode ${String(options.mode)} (the NIC's ports run in 'symbol' or 'burst' mode)`);
     if (!Number.isInteger(uplinks) || uplinks < 1 || uplinks > 8) throw new NicError('nic.bad-option', `${uplinks} external ports (1..8)`);
     const totalVfs = options.totalVfs ?? 64;
     if (!Number.isInteger(totalVfs) || totalVfs < 1 || uplinks + 1 + totalVfs > 4096) throw new NicError('nic.bad-option', `TotalVFs ${totalVfs}: the embedded switch has at most 4096 ports (${uplinks} external, the PF, the VFs)`);

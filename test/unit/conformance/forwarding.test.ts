@@ -90,7 +90,7 @@ describe('runConformance on forwarding targets', () => {
     expect(r.target).toBe('toy bridge');
   });
 
-  for (const mode of ['symbol', 'burst'] as const) {
+  for (const mode of ['symbol', 'burst', 'frame'] as const) {
     for (const profile of ['ieee', 'linux'] as const) {
       it(`FWD-ING-01 FWD-FLOOD-01 FWD-UNI-01 FDB-AGE-01 FDB-STATIC-01 FWD-RSV-01 FWD-LNX-01: our Switch driven through real frames passes (${profile} profile, ${mode} mode)`, () => {
         const r = runConformance(forwardingTargetFromSwitch({ ports: 4, profile, mode, ageingSeconds: 60 }), { seed, numRuns: 40 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Kernel, SimError } from '../../../src/sim/index.js';
 import { BROADCAST, BurstCable, Cable, FrameCable, asMac, type Frame } from '../../../src/link/index.js';
 import { thrown } from '../../helpers/errors.js';
+import { Nic, NicError } from '../../../src/nic/index.js';
 import { BurstHost, FrameHost, FrameTap, Host, Switch, buildFrameTopology, type TopologyDef } from '../../../src/devices/index.js';
 
 const frame = (src: number, dst = BROADCAST as number): Frame => ({ dst: asMac(dst), src: asMac(src), type: 0x88b5, payload: new Uint8Array(46) });
@@ -9,10 +10,12 @@ const frame = (src: number, dst = BROADCAST as number): Frame => ({ dst: asMac(d
 const simError = (fn: () => unknown): SimError => thrown(fn, SimError);
 
 describe('frame mode', () => {
-  it('LINK-FMODE-01: refuses what it does not model (half duplex, cut-through, hubs, repeaters) with a stable code', () => {
+  it('LINK-FMODE-01: refuses what it does not model (half duplex, cut-through, hubs, repeaters, ports of the NIC) and unknown link modes with a stable code', () => {
     expect(simError(() => new FrameHost('h', { mac: asMac(2), duplex: 'half', rng: new Kernel().rng('h') })).code).toBe('sim.bad-option');
     expect(simError(() => new Switch('sw', { ports: 2, mac: asMac(0x100), mode: 'frame', duplex: 'half', rng: (n) => new Kernel().rng(n) })).code).toBe('sim.bad-option');
     expect(simError(() => new Switch('sw', { ports: 2, mac: asMac(0x100), mode: 'frame', cutThrough: true })).code).toBe('sim.bad-option');
+    expect(simError(() => new Switch('sw', { ports: 2, mac: asMac(0x100), mode: 'fast' as never })).message).toContain('link mode fast');
+    expect(thrown(() => new Nic('nic', { mode: 'frame' as never }), NicError).code).toBe('nic.bad-option');
     const def: TopologyDef = {
       nodes: [{ kind: 'hub', name: 'hub', ports: 2 }, { kind: 'host', name: 'a', mac: '02:00:00:00:00:01' }, { kind: 'host', name: 'b', mac: '02:00:00:00:00:02', duplex: 'half' }],
       links: [{ a: 'a', b: 'hub.0', metres: 5 }, { a: 'b', b: 'hub.1', metres: 5 }],
