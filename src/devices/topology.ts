@@ -705,7 +705,10 @@ export interface FrameTopology {
  * @category Topology
  */
 export function buildFrameTopology(def: TopologyDef, options: BuildTopologyOptions = {}): FrameTopology {
-  const unsupported = (Array.isArray(def.nodes) ? def.nodes : []).flatMap((n, i) => {
+  // Checked before validation, so a malformed node (not an object) is left for it to report.
+  const unsupported = (Array.isArray(def.nodes) ? (def.nodes as readonly unknown[]) : []).flatMap((x, i) => {
+    if (typeof x !== 'object' || x === null) return [];
+    const n = x as NodeDef;
     if (n.kind === 'hub' || n.kind === 'repeater') return [`nodes[${i}]: ${n.kind} '${n.name}' needs the carrier on the wire (use burst mode)`];
     if (n.kind === 'host' && n.duplex === 'half') return [`nodes[${i}]: host '${n.name}' is half duplex (use burst mode)`];
     if (n.kind === 'switch' && n.cutThrough === true) return [`nodes[${i}]: switch '${n.name}' is cut-through (use burst mode)`];

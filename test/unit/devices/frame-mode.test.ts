@@ -24,6 +24,8 @@ describe('frame mode', () => {
     expect(e.code).toBe('sim.frame-mode-unsupported');
     expect(e.message).toContain("hub 'hub'");
     expect(e.message).toContain("host 'b' is half duplex");
+    // A malformed definition gets the validator's error, not a crash.
+    expect(simError(() => buildFrameTopology({ nodes: [null], links: [] } as never)).code).toBe('sim.bad-topology');
   });
 
   it('LINK-FMODE-01: a cable refuses a port of another link mode (its frames would vanish uncounted), as untyped JavaScript could pass one', () => {
