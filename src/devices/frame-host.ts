@@ -45,7 +45,7 @@ export class FrameHost extends StationBase implements Clocked, Wire {
     super(name, options);
     this.port = new FramePort(`${name}.port0`);
     this.port.owner = this;
-    this.port.onArrival = () => this.reschedule(this.port.lastArrival);
+    this.port.onArrival = (due) => this.reschedule(due);
     this.port.clock = () => this.now?.() ?? this.clock;
   }
 

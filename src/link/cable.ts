@@ -2,7 +2,7 @@ import type { Clocked } from '../sim/kernel.js';
 import type { Rng } from '../sim/rng.js';
 import { Port, attachCable, endOwners, type Symbol } from './port.js';
 import { noiseByte, noiseKey } from './segment.js';
-import { CABLE, DEFAULT_TIMING, amplitudeAfter, delayCycles, type LinkTiming } from './timing.js';
+import { DEFAULT_TIMING, belowThreshold, amplitudeAfter, delayCycles, type LinkTiming } from './timing.js';
 
 /** One direction of a cable: a ring of symbols in flight with the cycle each arrives. */
 interface Line {
@@ -95,7 +95,7 @@ export class Cable implements Clocked {
       if (s !== null) {
         let byte = s.byte;
         const amplitude = s.amplitude * this.attenuation;
-        if (amplitude < CABLE.threshold - 1e-12) {
+        if (belowThreshold(amplitude)) {
           byte ^= noiseByte(this.key, cycle - 1 + this.delay);
           this.corrupted++;
         }

@@ -1,9 +1,9 @@
 import type { Clocked } from '../sim/kernel.js';
 import type { Rng } from '../sim/rng.js';
 import { attachCable } from './port.js';
-import { FRAME, withPreamble } from './frame.js';
+import { withPreamble } from './frame.js';
 import { noiseByte, noiseKey } from './segment.js';
-import { CABLE, DEFAULT_TIMING, amplitudeAfter, delayCycles } from './timing.js';
+import { DEFAULT_TIMING, amplitudeAfter, belowThreshold, delayCycles } from './timing.js';
 import type { CableOptions } from './cable.js';
 
 /**
@@ -20,10 +20,8 @@ export class FramePort {
   cable: Clocked | undefined;
   /** The device the port belongs to. */
   owner: Clocked | undefined;
-  /** The cycle of the arrival queued last. @internal */
-  lastArrival = Infinity;
-  /** Set by the owner: told when an arrival was queued (its next event may be earlier). */
-  onArrival: (() => void) | undefined;
+  /** Set by the owner: told of the cycle of each arrival queued (its next event may be earlier). */
+  onArrival: ((due: number) => void) | undefined;
   /** The far end, the cable's delay, whether the signal arrives below the receiver threshold, the cable's noise key (set by the cable). @internal */
   link: { readonly far: FramePort; readonly delay: number; readonly weak: boolean; readonly key: number; readonly cable: FrameCable } | undefined;
   /** Arrivals, a ring (oldest at `head`, grows by doubling): the cycle the receiving MAC takes each in, and its bytes (header to FCS). */
@@ -102,8 +100,7 @@ export class FramePort {
     this.cycles[at] = cycles;
     this.frames[at] = bytes;
     this.wires[at] = wire;
-    this.lastArrival = due;
-    this.onArrival?.();
+    this.onArrival?.(due);
   }
 
   private grow(): void {
@@ -155,12 +152,8 @@ export class FramePort {
  * byte of the cycle it arrived at (`at` + i × `cpb`), exactly as burst and symbol mode corrupt them.
  */
 function corrupted(bytes: Uint8Array, key: number, at: number, cpb: number): Uint8Array {
-  const pre = FRAME.preambleSfd;
-  const out = new Uint8Array(pre + bytes.length);
-  for (let i = 0; i < out.length; i++) {
-    const b = i < pre - 1 ? 0x55 : i === pre - 1 ? 0xd5 : bytes[i - pre]!;
-    out[i] = b ^ noiseByte(key, at + i * cpb);
-  }
+  const out = withPreamble(bytes);
+  for (let i = 0; i < out.length; i++) out[i] = out[i]! ^ noiseByte(key, at + i * cpb);
   return out;
 }
 
@@ -196,7 +189,7 @@ export class FrameCable implements Clocked {
     this.attenuation = amplitudeAfter(options.metres);
     // The same draw as the other cables make, so a weak cable corrupts the same bytes the same way.
     const key = noiseKey(rng);
-    const weak = this.attenuation < CABLE.threshold - 1e-12;
+    const weak = belowThreshold(this.attenuation);
     a.link = { far: b, delay: this.delay, weak, key, cable: this };
     b.link = { far: a, delay: this.delay, weak, key, cable: this };
     this.ends = [a, b];

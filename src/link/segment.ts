@@ -1,6 +1,6 @@
 import type { Clocked } from '../sim/kernel.js';
 import { hashAt, type Rng } from '../sim/rng.js';
-import { CABLE } from './timing.js';
+import { belowThreshold } from './timing.js';
 import { EXTENSION } from './port.js';
 
 /**
@@ -123,7 +123,7 @@ export function byteRange(s: Segment, from: number, to: number): [number, number
 export function throughCable(s: Segment, delay: number, factor: number, key: number): Segment {
   const amplitude = s.amplitude * factor;
   const base = s.base + delay;
-  if (amplitude < CABLE.threshold - 1e-12) return makeSegment(base, s.bytes, s.pre, s.ext, s.jam, s.cpb, amplitude, [...s.noise, { key, at: base }]);
+  if (belowThreshold(amplitude)) return makeSegment(base, s.bytes, s.pre, s.ext, s.jam, s.cpb, amplitude, [...s.noise, { key, at: base }]);
   // A hub drives one segment into every cable on its ports; cables of the same length make the same
   // (immutable) result, so the last one is shared. Receivers compare segments only on one port.
   if (s === lastIn && delay === lastDelay && factor === lastFactor) return lastOut!;

@@ -73,6 +73,16 @@ export function delayCycles(metres: number, timing: LinkTiming = DEFAULT_TIMING)
 }
 
 /**
+ * Whether a signal of `amplitude` (relative to a transmitter's 1.0) arrives below the receiver
+ * threshold, so its symbols are corrupted: the one test symbol, burst and frame cables share (with
+ * a margin for rounding, so a cable of exactly the rated length stays clean).
+ * @internal
+ */
+export function belowThreshold(amplitude: number): boolean {
+  return amplitude < CABLE.threshold - 1e-12;
+}
+
+/**
  * Amplitude left after `metres` of cable, relative to the transmitted 1.0.
  * @example
  * ```ts
