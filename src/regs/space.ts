@@ -101,7 +101,7 @@ function compileHooks(layout: Layout, impls: HookImpls): CompiledHooks {
 const SIZE_MASK = [0, 0xff, 0xffff, 0, 0xffff_ffff] as const;
 
 function regMask(width: number): number {
-  return width === 32 ? 0xffff_ffff : 2 ** width - 1;
+  return 0xffff_ffff >>> (32 - width); // a shift: V8 computes a non-constant `2 ** width` through a runtime call
 }
 
 /**
@@ -271,8 +271,8 @@ export class RegisterSpace {
       if (e.touched === 0) continue;
       const sh = (r.offset & 3) * 8;
       const nv = (pre(e) & regMask(r.width)) >>> 0;
-      const place = (e.touched * 2 ** sh) >>> 0;
-      out = ((out & ~place) | ((nv * 2 ** sh) & place)) >>> 0;
+      const place = (e.touched << sh) >>> 0;
+      out = ((out & ~place) | ((nv << sh) & place)) >>> 0;
     }
     return out;
   }
