@@ -153,6 +153,19 @@ export interface NicOptions {
   readonly timing?: LinkTiming;
   /** Frames each external port queues for transmission (the one being sent not included). @defaultValue 128 */
   readonly uplinkQueueLimit?: number;
+  /**
+   * Back-pressure from the external ports to the functions' TX queues: the transmit engine takes
+   * no frame while an external port with a cable has no room for it, counting the frames already
+   * inside the host interface, so a full port leaves frames in the TX queues (whose doorbell then
+   * refuses, `tx-queue-full`) instead of dropping them. Off, a copy for a full port is dropped and
+   * counted (`uplink-queue-full`).
+   *
+   * @remarks As a NIC's transmit DMA fetches only into free packet-buffer space. The engine is
+   * shared, so a full port also holds frames for other destinations back (head-of-line blocking).
+   * Frames from another external port are not held back: their copies can still find a port full.
+   * @defaultValue true
+   */
+  readonly uplinkBackPressure?: boolean;
   /** Address of external port 0 (port i uses this + i); only a name on the wire, the ports are promiscuous. @defaultValue 02:00:4e:49:43:00 */
   readonly mac?: Mac;
   /** The host interface's timing. */
@@ -179,7 +192,9 @@ export interface NicOptions {
  *   Enable clear; for the PF, Memory Space or Bus Master Enable clear).
  * - the {@link ForwardingDropReason}s of the embedded switch, and `local` (a frame for the switch
  *   itself, which has no address of its own: never expected).
- * - `uplink-queue-full`: the external port's transmit queue was full; `rx-buffer-full`: too many
+ * - `uplink-queue-full`: the external port's transmit queue was full (with
+ *   {@link NicOptions.uplinkBackPressure} on, only a copy of a frame from another external port);
+ *   `rx-buffer-full`: too many
  *   copies wait for the receive engine.
  * - `rx-disabled`, `rx-bad-length`, `rx-ring-full`: the receiving function's queue block refused
  *   the copy (its own reason).
@@ -369,6 +384,8 @@ export class Nic implements Clocked {
   private readonly dmaFrame: number;
   private readonly latency: number;
   private readonly rxLimit: number;
+  private readonly uplinkLimit: number;
+  private readonly backPressure: boolean;
   private readonly onEvent: ((e: NicEvent) => void) | undefined;
   private readonly userFlush: ((e: QueueFlushEvent) => void) | undefined;
   private readonly handlers = new Map<number, (cycle: number) => void>();
@@ -420,6 +437,11 @@ export class Nic implements Clocked {
     this.rxLimit = Math.round(positive('dma.rxQueueLimit', dma.rxQueueLimit, 1024));
     const queueLimit = options.uplinkQueueLimit ?? 128;
     if (!Number.isInteger(queueLimit) || queueLimit < 0) throw new NicError('nic.bad-option', `uplink queue limit ${queueLimit}`);
+    this.backPressure = options.uplinkBackPressure ?? true;
+    if (typeof this.backPressure !== 'boolean') throw new NicError('nic.bad-option', `uplinkBackPressure ${String(this.backPressure)} is not a boolean`);
+    // A port that queues nothing would hold the transmit engine back for ever.
+    if (this.backPressure && queueLimit === 0) throw new NicError('nic.bad-option', 'uplink queue limit 0 with back-pressure would stall the transmit engine for ever');
+    this.uplinkLimit = queueLimit;
     this.uplinks = uplinks;
     this.onEvent = options.onEvent;
     this.userFlush = options.onFlush;
@@ -651,7 +673,7 @@ export class Nic implements Clocked {
   /** Evaluates the external port MACs and stages which function the transmit engine serves next. */
   evaluate(cycle: number): void {
     for (const m of this.macs) m.evaluate(cycle);
-    this.stagedPick = cycle >= this.txFreeAt ? this.pick() : -1;
+    this.stagedPick = cycle >= this.txFreeAt && this.uplinkRoom() ? this.pick() : -1;
   }
 
   /**
@@ -704,7 +726,8 @@ export class Nic implements Clocked {
     }
     if (this.txHead < this.txPipe.length) next = Math.min(next, this.txPipe[this.txHead]!.due);
     if (this.rxHead < this.rxPipe.length) next = Math.min(next, this.rxPipe[this.rxHead]!.due);
-    if (this.txFreeAt < next && this.pick() >= 0) next = Math.min(next, this.txFreeAt);
+    // Held back by a full port, the engine is asked again when the NIC next steps (a port starting a frame, a frame reaching the switch).
+    if (this.txFreeAt < next && this.uplinkRoom() && this.pick() >= 0) next = Math.min(next, this.txFreeAt);
     return Math.max(next, from);
   }
 
@@ -730,6 +753,19 @@ export class Nic implements Clocked {
   private interrupt(q: QueueBlock, cycle: number): void {
     const h = this.handlers.get(q.fn);
     if (h !== undefined && q.interruptPending) h(cycle);
+  }
+
+  /**
+   * Whether the transmit engine may take a frame: with back-pressure, every external port with a
+   * cable has room for one more beyond its queue and every frame already in the host interface
+   * (each of which may be flooded to every port).
+   * @spec iovsim design (NIC back-pressure; see {@link NicOptions.uplinkBackPressure})
+   */
+  private uplinkRoom(): boolean {
+    if (!this.backPressure) return true;
+    const inside = this.txPipe.length - this.txHead;
+    for (const m of this.macs) if (m.port.attached && m.queued + inside >= this.uplinkLimit) return false;
+    return true;
   }
 
   /** The transmit engine takes the next frame of function `fn`. */
