@@ -1,4 +1,4 @@
-// A reference point for the ns-3 switch scenario, not part of iovsim: the same offered schedule run
+// Reference points for the ns-3 switch and hub scenarios, not part of iovsim. The switch: the same offered schedule run
 // through a bare frame-level discrete-event loop in plain JavaScript, with no model at all (no bytes,
 // no CRC, no preamble or MAC state machine, no counters, no kernel): each frame is five events (offer,
 // sender done, arrival at the switch, egress done, arrival at the host), the offers read in time
@@ -106,10 +106,144 @@ export function bareSwitchDes(sched, n) {
   return delivered;
 }
 
+/**
+ * The ns-3 hub scenario's reference point: the same schedule on N hosts sharing one collision
+ * domain, through a bare event loop with a coarse CSMA/CD and nothing else (no bytes, no hub, no
+ * cables, no counters, no kernel). A host starts when it senses no carrier and its gap is over, or
+ * defers to the end of the carrier it senses; two transmissions whose signals cross collide, each
+ * sender stops after a 32-bit jam and backs off r slots, r uniform in [0, 2^min(attempts, 10) − 1],
+ * and gives up after 16 attempts. Signals take DELAY_NS from any host to any other. Events: a
+ * start attempt, a collision seen, a transmission's end (each on one heap, stale ones skipped by a
+ * per-host generation number). Returns { delivered, collisions }.
+ */
+export function bareHubDes(sched, n, seed = 1) {
+  const WIRE_NS = (64 + 8) * 80; // preamble, SFD and frame
+  const IFG_NS = 12 * 80;
+  const JAM_NS = 4 * 80;
+  const SLOT_NS = 64 * 80;
+  const DELAY_NS = 640; // host to hub to host, as the hub bench's two 50 m cables (4 cycles each)
+  const QUEUE = 100;
+  const offers = sched.offers;
+  const frames = offers.length;
+  const cap = 8 * n + 16;
+  const time = new Float64Array(cap);
+  const kind = new Uint8Array(cap);
+  const who = new Int32Array(cap);
+  const gens = new Int32Array(cap);
+  let size = 0;
+  const push = (t, k, h, g) => {
+    let i = size++;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (time[p] <= t) break;
+      time[i] = time[p]; kind[i] = kind[p]; who[i] = who[p]; gens[i] = gens[p];
+      i = p;
+    }
+    time[i] = t; kind[i] = k; who[i] = h; gens[i] = g;
+  };
+  let t = 0, k = 0, h = 0, g = 0;
+  const pop = () => {
+    t = time[0]; k = kind[0]; h = who[0]; g = gens[0];
+    const lt = time[--size], lk = kind[size], lh = who[size], lg = gens[size];
+    let i = 0;
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= size) break;
+      if (c + 1 < size && time[c + 1] < time[c]) c++;
+      if (time[c] >= lt) break;
+      time[i] = time[c]; kind[i] = kind[c]; who[i] = who[c]; gens[i] = gens[c];
+      i = c;
+    }
+    time[i] = lt; kind[i] = lk; who[i] = lh; gens[i] = lg;
+  };
+  let s = (seed ^ 0x9e3779b9) >>> 0; // mulberry32 for the backoff draws
+  const rand = () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let x = s;
+    x = Math.imul(x ^ (x >>> 15), x | 1);
+    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+  const TRY = 0, SEEN = 1, END = 2;
+  const txStart = new Float64Array(n).fill(-Infinity); // the host's last transmission (frame or jam)
+  const txEnd = new Float64Array(n).fill(-Infinity);
+  const sending = new Uint8Array(n);
+  const waiting = new Uint8Array(n); // a TRY is on the heap
+  const gen = new Int32Array(n);
+  const hold = new Float64Array(n); // gap or backoff over
+  const attempts = new Int32Array(n);
+  const q = Array.from({ length: n }, () => []);
+  const qHead = new Int32Array(n);
+  let delivered = 0, collisions = 0, nextOffer = 0;
+  const queued = (x) => q[x].length - qHead[x];
+  const schedule = (x, at) => { waiting[x] = 1; push(at, TRY, x, gen[x]); };
+  const attempt = (x, now) => {
+    waiting[x] = 0;
+    if (queued(x) === 0 || sending[x] === 1) return;
+    if (now < hold[x]) return schedule(x, hold[x]);
+    // Carrier sensed at x: another's signal has arrived and not yet passed.
+    let busy = -Infinity;
+    for (let y = 0; y < n; y++) if (y !== x && txStart[y] + DELAY_NS <= now && now < txEnd[y] + DELAY_NS && txEnd[y] > busy) busy = txEnd[y];
+    if (busy !== -Infinity) return schedule(x, busy + DELAY_NS + IFG_NS);
+    sending[x] = 1;
+    txStart[x] = now;
+    txEnd[x] = now + WIRE_NS;
+    gen[x]++;
+    push(txEnd[x], END, x, gen[x]);
+    // Transmissions already on the wire whose signal has not reached x yet collide with this one.
+    for (let y = 0; y < n; y++) {
+      if (y === x || sending[y] === 0 || txStart[y] + DELAY_NS <= now) continue;
+      push(txStart[y] + DELAY_NS, SEEN, x, gen[x]);
+      push(now + DELAY_NS, SEEN, y, gen[y]);
+    }
+  };
+  while (size > 0 || nextOffer < frames) {
+    if (nextOffer < frames && (size === 0 || offers[nextOffer].timeNs < time[0])) {
+      const o = offers[nextOffer++];
+      t = o.timeNs; h = o.host;
+      if (queued(h) < QUEUE) q[h].push(o.dst);
+      if (sending[h] === 0 && waiting[h] === 0) attempt(h, t);
+      continue;
+    }
+    pop();
+    if (g !== gen[h] && k !== TRY) continue; // stale: the transmission it was about is over
+    if (k === TRY) {
+      if (g === gen[h]) attempt(h, t);
+    } else if (k === SEEN) {
+      if (sending[h] === 0) continue;
+      // Collision: jam, then back off (or give up after 16 attempts).
+      collisions++;
+      sending[h] = 0;
+      txEnd[h] = t + JAM_NS;
+      gen[h]++;
+      const a = ++attempts[h];
+      if (a >= 16) { qHead[h]++; attempts[h] = 0; hold[h] = txEnd[h] + IFG_NS; }
+      else hold[h] = txEnd[h] + Math.floor(rand() * 2 ** Math.min(a, 10)) * SLOT_NS;
+      schedule(h, hold[h]);
+    } else {
+      sending[h] = 0;
+      qHead[h]++;
+      delivered++;
+      attempts[h] = 0;
+      hold[h] = t + IFG_NS;
+      if (qHead[h] > 1024 && qHead[h] * 2 > q[h].length) { q[h] = q[h].slice(qHead[h]); qHead[h] = 0; }
+      if (queued(h) > 0) schedule(h, hold[h]);
+    }
+  }
+  return { delivered, collisions };
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { ns3Schedule } = await import('./ns3-workload.mjs');
   const n = Number(process.argv[2] ?? 8);
   const sched = ns3Schedule({ n, frames: 20000, load: 0.2 });
+  const hubSched = ns3Schedule({ n, frames: 20000, load: 0.5 / n });
+  for (let r = 0; r < 5; r++) {
+    const t0 = process.hrtime.bigint();
+    const d = bareHubDes(hubSched, n);
+    const s = Number(process.hrtime.bigint() - t0) / 1e9;
+    console.log(`hub N = ${n}: ${Math.round(20000 / s)} offered frames/s, ${d.delivered} delivered, ${d.collisions} collisions`);
+  }
   for (let r = 0; r < 5; r++) {
     const t0 = process.hrtime.bigint();
     const d = bareSwitchDes(sched, n);

@@ -69,11 +69,12 @@ export async function benchL2() {
   console.log('\n  reference point: a bare frame-level event loop in JavaScript that models nothing (5 events per frame, 4 on a heap; bench/bare-des.mjs), full duplex, best of 5');
   for (const n of [8, 32]) {
     const sched = ns3Schedule({ n, frames, load: 0.2 });
-    bareSwitchDes(sched, n);
+    // Warmed up, and no collection before each run: it leaves no garbage to collect, and measured
+    // here a forced collection before each run made the next runs slower (as if cold) by up to 2x.
+    for (let r = 0; r < 5; r++) bareSwitchDes(sched, n);
     let bestS = Infinity;
     let delivered = 0;
     for (let r = 0; r < 5; r++) {
-      globalThis.gc?.();
       const t0 = process.hrtime.bigint();
       delivered = bareSwitchDes(sched, n);
       bestS = Math.min(bestS, Number(process.hrtime.bigint() - t0) / 1e9);

@@ -176,12 +176,25 @@ console.log(`  read   public API ${fmt(apiRead).padStart(10)}   raw Uint32Array 
     console.log(`  ${label}: ${(frames / r.s).toFixed(0)} offered frames/s, ${(r.delivered / r.s).toFixed(0)} delivered/s, ${(r.cycles / r.s / 1e6).toFixed(1)} M simulated cycles/s, ${r.stepped} of ${r.cycles} cycles stepped, ${r.collisions} collisions modelled`);
   }
   console.log(`  burst / symbol: ${(sym.s / best.s).toFixed(1)}x; same deliveries and collisions: ${sym.delivered === best.delivered && sym.collisions === best.collisions}`);
+  // Reference point: the same schedule through a bare event loop with a coarse CSMA/CD and nothing
+  // else (bench/bare-des.mjs), warmed up, best of 5: roughly the ceiling of a JavaScript simulator here.
+  // No collection before its runs (it leaves no garbage; see the same reference point in l2.mjs).
+  const { bareHubDes } = await import('./bare-des.mjs');
+  for (let r = 0; r < 10; r++) bareHubDes(sched, n);
+  let bareS = Infinity;
+  let bare;
+  for (let r = 0; r < 5; r++) {
+    const t0 = process.hrtime.bigint();
+    bare = bareHubDes(sched, n);
+    bareS = Math.min(bareS, Number(process.hrtime.bigint() - t0) / 1e9);
+  }
+  console.log(`  reference point, a bare event loop with a coarse CSMA/CD that models nothing else (bench/bare-des.mjs; best of 5): ${(frames / bareS).toFixed(0)} offered frames/s, ${bare.delivered} delivered, ${bare.collisions} collisions; burst mode does ${(bareS / best.s).toFixed(2)}x of it`);
   const results = new URL('../../shared/anchors/ns3/results.jsonl', import.meta.url);
   const ns3Bin = process.env.NS3_L2BENCH;
   if (ns3Bin !== undefined && existsSync(ns3Bin)) {
     const { runNs3 } = await import('./ns3-workload.mjs');
     const { out, rate: ns3Rate, spread } = await runNs3(ns3Bin, ['--scenario=hub', `--n=${n}`, `--frames=${frames}`, `--load=${load}`]);
-    console.log(`  ns-3 (${ns3Bin}, same run, best of 3; ${spread}): ${ns3Rate.toFixed(0)} offered frames/s, schedule hash ${out.schedule_hash}; iovsim/ns-3 = ${(frames / best.s / ns3Rate).toFixed(2)}x (burst mode; target >= 5x)`);
+    console.log(`  ns-3 (${ns3Bin}, same run, best of 3; ${spread}): ${ns3Rate.toFixed(0)} offered frames/s, schedule hash ${out.schedule_hash}; iovsim/ns-3 = ${(frames / best.s / ns3Rate).toFixed(2)}x (burst mode; target >= 5x); the bare loop does ${(frames / bareS / ns3Rate).toFixed(2)}x ns-3`);
   } else {
     let note = 'ns-3 is not installed here (apt-get install libns3-dev, then ../shared/anchors/ns3/build.sh, then NS3_L2BENCH=<binary> npm run bench)';
     if (existsSync(results)) {
