@@ -46,6 +46,9 @@ interface Problem {
   readonly message: string;
 }
 
+/** The last cycle an offer may fall on: the kernel's clock stops before 2^53 − 2. */
+const LAST_CYCLE = Number.MAX_SAFE_INTEGER - 1;
+
 type Traffic = { from: string; to: string; at?: number; periodic?: { start: number; interval: number; count: number }; poisson?: { start: number; meanInterval: number; count: number } };
 
 function checkTraffic(x: unknown, hosts: ReadonlySet<string>): Problem[] {
@@ -75,6 +78,9 @@ function checkTraffic(x: unknown, hosts: ReadonlySet<string>): Problem[] {
       if (!int(s['start'], 0)) out.push({ path: `${p}.${k}.start`, message: 'must be an integer >= 0' });
       if (!int(s[gap], 1)) out.push({ path: `${p}.${k}.${gap}`, message: 'must be an integer >= 1' });
       if (!int(s['count'], 0) || (s['count'] as number) > 1_000_000) out.push({ path: `${p}.${k}.count`, message: 'must be an integer 0..1000000' });
+      else if (k === 'periodic' && int(s['start'], 0) && int(s[gap], 1) && (s['start'] as number) + (s[gap] as number) * Math.max(0, (s['count'] as number) - 1) >= LAST_CYCLE) {
+        out.push({ path: `${p}.${k}`, message: 'its last frame falls beyond cycle 2^53 − 2, where the clock stops' });
+      }
     }
   });
   return out;
@@ -138,11 +144,18 @@ export function simCommand(args: readonly string[], io: CliIo, isTty = process.s
   }
   const k = net.kernel;
   const macOf = new Map<string, Mac>([...net.hosts].map(([n, h]) => [n, h.mac]));
-  for (const [i, t] of ((scenario['traffic'] ?? []) as Traffic[]).entries()) {
-    const host = net.hosts.get(t.from)!;
-    const dst = t.to === 'broadcast' ? BROADCAST : macOf.get(t.to)!;
-    const when = t.at !== undefined ? [t.at] : t.periodic !== undefined ? periodicSchedule(t.periodic) : poissonSchedule(k.rng(`traffic${i}`), t.poisson!);
-    when.forEach((c, n) => host.sendAt(c, { dst, src: host.mac, type: 0x88b5, payload: new Uint8Array(payloadBytes as number).fill((i * 31 + n) & 0xff) }));
+  try {
+    for (const [i, t] of ((scenario['traffic'] ?? []) as Traffic[]).entries()) {
+      const host = net.hosts.get(t.from)!;
+      const dst = t.to === 'broadcast' ? BROADCAST : macOf.get(t.to)!;
+      const when = t.at !== undefined ? [t.at] : t.periodic !== undefined ? periodicSchedule(t.periodic) : poissonSchedule(k.rng(`traffic${i}`), t.poisson!);
+      when.forEach((c, n) => host.sendAt(c, { dst, src: host.mac, type: 0x88b5, payload: new Uint8Array(payloadBytes as number).fill((i * 31 + n) & 0xff) }));
+    }
+  } catch (e) {
+    // A Poisson schedule (random) or an "at" can still fall where the clock stops (sim.bad-cycle).
+    if (!(e instanceof SimError)) throw e;
+    io.err(`iovsim sim: ${file}: traffic: ${e.message}\n`);
+    return EXIT.unusable;
   }
   const symbolNet = mode === 'symbol' ? (net as Topology) : undefined;
   const taps = symbolNet !== undefined
@@ -153,11 +166,19 @@ export function simCommand(args: readonly string[], io: CliIo, isTty = process.s
   const hubPorts = symbolNet === undefined ? [] : [...symbolNet.hubs.values()].flatMap((h) => h.ports);
   const recorder = hubPorts.length > 0 ? k.add(new SignalRecorder('waves', { ports: hubPorts })) : undefined;
   const chunk = 1_000_000;
-  for (;;) {
-    const mark = k.cycle + chunk;
-    const stop = cycles === undefined ? k.run({ until: (kk) => kk.cycle >= mark }) : k.run({ cycles: Math.min(chunk, cycles - k.cycle) });
-    if (isTty) io.err(`\r  cycle ${k.cycle}${cycles === undefined ? '' : ` of ${cycles}`}, ${k.stepped} stepped`);
-    if (stop === 'idle' || (cycles !== undefined && k.cycle >= cycles)) break;
+  try {
+    for (;;) {
+      const mark = k.cycle + chunk;
+      const stop = cycles === undefined ? k.run({ until: (kk) => kk.cycle >= mark }) : k.run({ cycles: Math.min(chunk, cycles - k.cycle) });
+      if (isTty) io.err(`\r  cycle ${k.cycle}${cycles === undefined ? '' : ` of ${cycles}`}, ${k.stepped} stepped`);
+      if (stop === 'idle' || (cycles !== undefined && k.cycle >= cycles)) break;
+    }
+  } catch (e) {
+    // The clock would pass 2^53 − 2 (sim.cycle-overflow, sim.bad-option for --cycles): nothing is written.
+    if (!(e instanceof SimError)) throw e;
+    if (isTty) io.err('\n');
+    io.err(`iovsim sim: ${file}: ${e.message}\n`);
+    return EXIT.unusable;
   }
   if (isTty) io.err('\n');
   for (const t of taps) t.flush();

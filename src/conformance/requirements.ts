@@ -70,6 +70,7 @@ const CORE: readonly Requirement[] = [
   R('SIM-SKIP-01', 'sim', 'iovsim design (idle skipping)', 'jumping over cycles at which no component has work gives exactly the trace of stepping every cycle'),
   R('SIM-SCHED-01', 'sim', 'iovsim design (idle skipping at scale)', 'the next-event schedule agrees with a naive table: the earliest time, and exactly the items due at it'),
   R('SIM-DET-01', 'sim', 'iovsim design (determinism)', 'the same seed gives the same trace, and each component has its own random stream: adding one leaves the others\' draws alone'),
+  R('SIM-CLOCK-01', 'sim', 'iovsim design (exact integer cycles: a number stays exact below 2^53)', 'the clock stops before 2^53 − 2: an event, a run budget or an offer beyond it, or a cable longer than the model\'s 10^12 m (or of more than 2^40 cycles), is refused with a typed error (sim.cycle-overflow, sim.bad-option, sim.bad-cycle, sim.bad-length) and never runs on inexact cycles'),
   R('LINK-FCS-01', 'link', 'IEEE 802.3-2022 §3.2.9', 'the FCS is the IEEE CRC-32 (check value 0xCBF43926), sent least significant byte first; any corrupted byte is detected'),
   R('LINK-FRAME-01', 'link', 'IEEE 802.3-2022 §3.2, §3.4; IEEE 802.1Q-2022 §9.6', 'frames are padded to 64 bytes, carry an optional 802.1Q tag, decode back, and runts, giants and bad FCS are classified'),
   R('LINK-CABLE-01', 'link', 'IEEE 802.3-2022 §4.4.2 (interFrameGap), §3.2.1-2 (preamble, SFD)', 'a frame takes its wire time (preamble, SFD, frame) plus the cable delay, and back-to-back frames keep the 96-bit inter-frame gap'),

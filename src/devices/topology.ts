@@ -16,7 +16,7 @@ import { BurstHub } from './burst-hub.js';
 import { BurstRepeater } from './burst-repeater.js';
 import { Switch, type LinkMode, type SwitchOptions } from './switch.js';
 import { secondsToCycles } from './fdb.js';
-import { DEFAULT_TIMING } from '../link/timing.js';
+import { CABLE, DEFAULT_TIMING } from '../link/timing.js';
 
 /**
  * A host in a {@link TopologyDef}: one NIC endpoint with one port, named `name` in link endpoints.
@@ -533,8 +533,8 @@ function check(def: unknown): Checked {
       c.extra(l, LINK_KEYS, path);
       c.missing(l, LINK_KEYS, path);
       const metres = get(l, 'metres');
-      if (metres !== undefined && !(typeof metres === 'number' && Number.isFinite(metres) && metres >= 0)) {
-        c.error('topology.bad-length', `${path}.metres`, `length ${show(metres)} m is not a finite non-negative number`);
+      if (metres !== undefined && !(typeof metres === 'number' && Number.isFinite(metres) && metres >= 0 && metres <= CABLE.maxLength)) {
+        c.error('topology.bad-length', `${path}.metres`, `length ${show(metres)} m is not a number in 0..${CABLE.maxLength}`);
       }
       const ends: (End | undefined)[] = [];
       for (const side of ['a', 'b'] as const) {

@@ -23,6 +23,11 @@ export const CABLE = {
   ratedLength: 100,
   /** Weakest amplitude a receiver still decodes (relative to a transmitter's 1.0): −20 dB. */
   threshold: 0.1,
+  /**
+   * Longest cable the model takes, in metres (a policy, far beyond any real link): with it every
+   * delay, and every cycle a frame reaches, stays an exact integer (below 2^53).
+   */
+  maxLength: 1e12,
 } as const;
 
 /**
@@ -60,7 +65,8 @@ export function cyclesPerByte(rate: RateMbps, timing: LinkTiming = DEFAULT_TIMIN
 
 /**
  * Propagation delay of `metres` of cable in whole cycles (rounded up, at least 1).
- * @throws {SimError} `sim.bad-length` for a negative or non-finite length.
+ * @throws {SimError} `sim.bad-length` for a negative or non-finite length, one above
+ * {@link CABLE}.maxLength, or a delay above 2^40 cycles (so that cycles stay exact integers).
  * @example
  * ```ts
  * delayCycles(100, DEFAULT_TIMING); // 63 (500 ns)
@@ -69,7 +75,10 @@ export function cyclesPerByte(rate: RateMbps, timing: LinkTiming = DEFAULT_TIMIN
  */
 export function delayCycles(metres: number, timing: LinkTiming = DEFAULT_TIMING): number {
   if (!Number.isFinite(metres) || metres < 0) throw new SimError('sim.bad-length', `cable length ${metres} m is not a non-negative number`);
-  return Math.max(1, Math.ceil((metres * CABLE.nsPerMetre) / timing.cycleNs));
+  if (metres > CABLE.maxLength) throw new SimError('sim.bad-length', `cable length ${metres} m exceeds the model's ${CABLE.maxLength} m`);
+  const d = Math.max(1, Math.ceil((metres * CABLE.nsPerMetre) / timing.cycleNs));
+  if (d > 2 ** 40) throw new SimError('sim.bad-length', `cable length ${metres} m is ${d} cycles of ${timing.cycleNs} ns, beyond the model's 2^40`);
+  return d;
 }
 
 /**

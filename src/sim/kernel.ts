@@ -95,6 +95,17 @@ export function poke(c: Clocked): void {
 }
 
 /**
+ * The last cycle the clock may reach: beyond 2^53 − 1, `cycle + 1` is no longer exact. An event
+ * scheduled later is refused with `sim.cycle-overflow` when the clock would reach it (a policy:
+ * at 8 ns a cycle that is about 2.3 years of simulated time).
+ */
+const MAX_CYCLE = Number.MAX_SAFE_INTEGER - 1;
+
+function overflow(at: number): SimError {
+  return new SimError('sim.cycle-overflow', `an event at cycle ${at}: the clock stops before 2^53 − 2, beyond which cycles are not exact integers`);
+}
+
+/**
  * Options of {@link Kernel}.
  * @category Sim Kernel
  */
@@ -216,6 +227,7 @@ export class Kernel {
   step(): void {
     if (this.wakeLists === undefined) this.prepare();
     const c = this.cycle;
+    if (c >= MAX_CYCLE) throw overflow(c + 1);
     for (const p of this.parts) p.evaluate(c);
     this.acting = c + 1;
     for (const p of this.parts) p.commit(c);
@@ -365,11 +377,13 @@ export class Kernel {
    * Runs for `cycles` cycles (or until idle, or until `until` returns true, checked after each
    * stepped cycle). With idle skipping, cycles at which no component has work are jumped over;
    * the result is the same as stepping each of them.
-   * @throws {SimError} `sim.bad-option` for a negative or non-integer cycle count.
+   * @throws {SimError} `sim.bad-option` for a negative or non-integer cycle count, or one that would
+   * take the clock past 2^53 − 1; `sim.cycle-overflow` when the next event lies there.
    */
   run(opts: { readonly cycles?: number; readonly until?: (k: Kernel) => boolean } = {}): StopReason {
     const budget = opts.cycles ?? Infinity;
     if (budget !== Infinity && (!Number.isInteger(budget) || budget < 0)) throw new SimError('sim.bad-option', `cycles ${budget} is not a non-negative integer`);
+    if (budget !== Infinity && this.cycle + budget > MAX_CYCLE) throw new SimError('sim.bad-option', `cycles ${budget} from cycle ${this.cycle} would take the clock past 2^53 − 1, where cycles stop being exact integers`);
     const end = this.cycle + budget;
     if (this.wakeLists === undefined) {
       this.prepare();
@@ -383,6 +397,7 @@ export class Kernel {
         // Wire publications due before the next step happen first (they wake their receivers).
         // Nothing is stepped before `next`, so the clock moves past each publication.
         for (let t = this.timers.peek(); t < next && t < end; t = this.timers.peek()) {
+          if (t >= MAX_CYCLE) throw overflow(t);
           this.fireTimers(t + 1);
           if (this.cycle <= t) this.cycle = t + 1;
           if (opts.until?.(this) === true) return 'condition';
@@ -397,6 +412,7 @@ export class Kernel {
           this.cycle = end;
           return 'cycles';
         }
+        if (next >= MAX_CYCLE) throw overflow(next);
         this.cycle = next;
         this.takeActive(next);
         this.stepActive();

@@ -57,6 +57,22 @@ describe('iovsim sim', () => {
     expect(runCli(['sim', 's.json', '--cycles', 'many'], { 's.json': '{}' }).code).toBe(2);
   });
 
+  it('CLI-SIM-01 SIM-CLOCK-01: a scenario that would take the clock past 2^53 − 2, or a cable beyond the model\'s length, exits 2 naming it instead of crashing or running on inexact cycles', () => {
+    const LAST = Number.MAX_SAFE_INTEGER - 2;
+    const withTraffic = (t: unknown): string => JSON.stringify({ ...scenario, traffic: [t] });
+    const periodic = runCli(['sim', 'p.json'], { 'p.json': withTraffic({ from: 'h0', to: 'h1', periodic: { start: 0, interval: 2 ** 50, count: 10 } }) });
+    expect(periodic.code).toBe(2);
+    expect(periodic.err).toMatch(/traffic\[0\]\.periodic: its last frame falls beyond cycle 2\^53 − 2/);
+    const at = runCli(['sim', 'a.json'], { 'a.json': withTraffic({ from: 'h0', to: 'h1', at: LAST + 1 }) });
+    expect([at.code, at.err]).toEqual([2, expect.stringMatching(/traffic: sim\.bad-cycle: h0: offer at cycle/) as unknown]);
+    // An offer on the last cycle is taken, but its frame would reach the wire beyond it.
+    const late = runCli(['sim', 'l.json'], { 'l.json': withTraffic({ from: 'h0', to: 'h1', at: LAST }) });
+    expect([late.code, late.err]).toEqual([2, expect.stringMatching(/sim\.cycle-overflow/) as unknown]);
+    const long = { ...scenario, topology: { ...scenario.topology, links: [{ a: 'h0', b: 'hub.0', metres: 1e300 }, ...scenario.topology.links.slice(1)] } };
+    const far = runCli(['sim', 'm.json'], { 'm.json': JSON.stringify(long) });
+    expect([far.code, far.err]).toEqual([2, expect.stringMatching(/topology\.links\[0\]\.metres: length 1e\+300 m is not a number in 0\.\.1000000000000/) as unknown]);
+  });
+
   it('CLI-SIM-01: a scenario with a switch runs in symbol and burst mode with the same counters, and the switch counters are written', () => {
     const sw = {
       topology: {

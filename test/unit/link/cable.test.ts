@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { Kernel, type Clocked } from '../../../src/sim/index.js';
-import { BROADCAST, BurstCable, BurstPort, Cable, asMac, makeSegment } from '../../../src/link/index.js';
-import { BurstHost, Host } from '../../../src/devices/index.js';
+import { Kernel, SimError, type Clocked } from '../../../src/sim/index.js';
+import { BROADCAST, BurstCable, BurstPort, Cable, FrameCable, asMac, delayCycles, makeSegment } from '../../../src/link/index.js';
+import { BurstHost, FrameHost, Host } from '../../../src/devices/index.js';
+import { thrown } from '../../helpers/errors.js';
 
 describe('cables of any length', () => {
   it('LINK-CABLE-01: a cable thousands of kilometres long is built and carries a frame in both modes (memory follows the symbols in flight, not the length); the weak frame is counted as dropped, the same way in both', () => {
@@ -28,6 +29,18 @@ describe('cables of any length', () => {
     // Within the rated length the frame arrives, one cable delay plus its wire time after it starts.
     const near = run('symbol', 100);
     expect(near.got).toEqual([near.delay + (8 + 64) * 10 + 1]);
+  });
+
+  it('LINK-CABLE-01 SIM-CLOCK-01: a cable beyond the model\'s 10^12 m, or whose delay exceeds 2^40 cycles, is refused with sim.bad-length in every mode', () => {
+    expect(delayCycles(1e12)).toBe(Math.ceil((1e12 * 5) / 8));
+    const code = (f: () => unknown): string => thrown(f, SimError).code;
+    expect(code(() => delayCycles(1e12 * (1 + 1e-9)))).toBe('sim.bad-length');
+    expect(code(() => delayCycles(1e6, { cycleNs: 1e-9 }))).toBe('sim.bad-length'); // 5e15 cycles
+    for (const C of [Cable, BurstCable, FrameCable] as unknown as (new (...x: unknown[]) => Cable)[]) {
+      const k = new Kernel();
+      const [a, b] = C === (FrameCable as unknown) ? [new FrameHost('a', { mac: asMac(1) }), new FrameHost('b', { mac: asMac(2) })] : C === (BurstCable as unknown) ? [new BurstHost('a', { mac: asMac(1) }), new BurstHost('b', { mac: asMac(2) })] : [new Host('a', { mac: asMac(1) }), new Host('b', { mac: asMac(2) })];
+      expect(code(() => new C('c', a.port, b.port, { metres: 2e12 }, k.rng('c'))), C.name).toBe('sim.bad-length');
+    }
   });
 
   it('LINK-BURST-01: a MAC sleeping through a burst that changes segment every cycle (a jabbering source) keeps a bounded log and still takes the burst in once', () => {

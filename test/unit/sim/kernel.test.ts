@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Kernel, Rng, SimError, poke, streamSeed, type Clocked, type Wire } from '../../../src/sim/index.js';
 import { BurstCable, Cable, asMac, type Frame } from '../../../src/link/index.js';
 import { BurstHost, Host } from '../../../src/devices/index.js';
+import { thrown } from '../../helpers/errors.js';
 
 describe('Rng', () => {
   it('should give the reference xoshiro128** sequence for a known state and stay in range', () => {
@@ -134,5 +135,39 @@ describe('Kernel', () => {
     expect(fast.seen).toEqual(['11:1', '26:2', '41:3']);
     expect(fast.stepped).toBe(3); // only the receiver's three steps: the wire costs none
     expect(run(false).seen).toEqual(fast.seen);
+  });
+
+  it('SIM-CLOCK-01: the clock stops before 2^53 − 2: a later event, budget or offer is refused with a typed error, and everything before runs exactly', () => {
+    const LAST = Number.MAX_SAFE_INTEGER - 2; // the last cycle that may be stepped
+    const at = (when: number): Clocked => {
+      const hits: number[] = [];
+      return Object.assign({ name: 'p', hits, evaluate() {}, commit: (c: number) => hits.push(c), nextEvent: (f: number) => (f <= when ? when : Infinity) });
+    };
+    // An event on the last cycle runs, at exactly that cycle.
+    const k1 = new Kernel();
+    const p1 = k1.add(at(LAST)) as Clocked & { hits: number[] };
+    expect(k1.run()).toBe('idle');
+    expect(p1.hits).toEqual([LAST]);
+    expect(k1.cycle).toBe(LAST + 1);
+    // One beyond it is refused when the clock would reach it, and the clock stays where it was.
+    const k2 = new Kernel();
+    k2.add(at(LAST + 1));
+    expect(thrown(() => k2.run(), SimError).code).toBe('sim.cycle-overflow');
+    expect(k2.cycle).toBe(0);
+    // The same for a wire's timed event, and when stepping every cycle.
+    const k3 = new Kernel();
+    const wire: Wire = { due: () => LAST + 1, fire() {} };
+    k3.add({ name: 'line', passive: true, evaluate() {}, commit() {}, nextEvent: () => Infinity, wires: () => [wire] });
+    expect(thrown(() => k3.run(), SimError).code).toBe('sim.cycle-overflow');
+    const k4 = new Kernel({ skipIdle: false });
+    k4.add(at(0));
+    k4.cycle = LAST + 1;
+    expect(thrown(() => k4.step(), SimError).code).toBe('sim.cycle-overflow');
+    // A budget that would carry the clock past it, and offers at unusable cycles.
+    expect(thrown(() => new Kernel().run({ cycles: 2 ** 53 }), SimError).code).toBe('sim.bad-option');
+    const h = new Host('h', { mac: asMac(0x0200_0000_0001) });
+    const f: Frame = { dst: asMac(0x0200_0000_0002), src: h.mac, type: 0x88b5, payload: new Uint8Array(46) };
+    for (const c of [-1, 1.5, Number.NaN, LAST + 1, 2 ** 60]) expect(thrown(() => h.sendAt(c, f), SimError).code, `offer at ${c}`).toBe('sim.bad-cycle');
+    expect(() => h.sendAt(LAST, f)).not.toThrow();
   });
 });
