@@ -136,7 +136,7 @@ export function deviceFromDump(functions: readonly DumpedFunction[], options: Du
         interruptPin: Math.min(b[0x3d]!, 4),
       },
       sriov: {
-        totalVfs: u16(at + 0x0e), initialVfs: u16(at + 0x0c), vfDeviceId: u16(at + 0x1a), supportedPageSizes: readLE(b, at + 0x1c, 4) | 1,
+        totalVfs: u16(at + 0x0e), initialVfs: u16(at + 0x0c), vfDeviceId: u16(at + 0x1a), supportedPageSizes: (readLE(b, at + 0x1c, 4) | 1) >>> 0,
         functionDependencyLink: b[at + 0x12]!, vf10BitTags: (readLE(b, at + 4, 4) & 4) !== 0,
         offsetStride: { offset: u16(at + 0x14), stride: u16(at + 0x16) },
         vfBars: vfBarSpecs(b, at, options.vfBarSizes ?? []),

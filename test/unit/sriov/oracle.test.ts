@@ -135,6 +135,16 @@ describe('SriovOracle', () => {
     expect(skipped[1]!.reason).toContain('256-byte dump');
   });
 
+  it('SRIOV-ORACLE-01: should load Supported Page Sizes with bit 31 set (8 TiB pages) as the unsigned value the dump holds', () => {
+    const { pf } = programmedIgb(CTRL.vfe | CTRL.ari);
+    const bytes = pf.space.peek().slice();
+    const at = sriovAt(pf) + 0x1c;
+    new DataView(bytes.buffer).setUint32(at, 0x8000_0013, true);
+    const back = SriovOracle.fromDump(parseLspciDump(formatLspciDump({ address: { domain: 0, bus: 1, device: 0, function: 0 }, bytes })));
+    const q = back.device.pfs[0]!;
+    expect(back.read(q.rid, at, 4).value).toBe(0x8000_0013);
+  });
+
   it('SRIOV-ORACLE-01: should throw a LayoutError for a dump with no PF', () => {
     const plain = buildConfigSpace(sampleEndpointSpec()).peek();
     const text = formatLspciDump({ address: { domain: 0, bus: 3, device: 0, function: 0 }, bytes: plain });
