@@ -125,6 +125,7 @@ const CORE: readonly Requirement[] = [
   R('CHK-SRIOV-04', 'cli', 'PCIe Base r6.0 §9.3.3.14, §7.5.1.2.1', 'VF BARs are memory BARs of type 32- or 64-bit, and a 64-bit VF BAR has a next slot for its upper half'),
   R('CHK-CLI-01', 'cli', 'iovsim CLI contract', '`iovsim check` reports findings per function with requirement ID, severity and spec section, as text, JSON or JUnit XML; exit 0 clean, 1 errors or warnings, 2 unusable input'),
   R('CLI-SIM-01', 'cli', 'iovsim CLI contract', '`iovsim sim` runs a scenario described as data and writes counters, pcap, VCD and DOT; a bad scenario exits 2 naming each problem by JSON path'),
+  R('CLI-ROBUST-01', 'cli', 'iovsim design (bad input gets a typed error or a diagnostic, never a crash)', 'every command answers any input (mutated scenarios, frame sequences and lspci dumps, random SR-IOV capabilities) with exit 0, 1 or 2 and a message on stderr for 2, never an exception'),
   R('ARCH-LAYER-01', 'arch', 'iovsim design (DEVELOPERS.md architecture)', 'imports run one way: lower layers never import higher ones; the core imports no npm package'),
 ];
 
