@@ -59,6 +59,11 @@ describe('defineBlock and LayoutBuilder', () => {
     expect(code(() => new LayoutBuilder(16).place('a', 12, b))).toBe('layout.block-outside-space');
     expect(code(() => new LayoutBuilder(16).place('a', 0, b).place('a', 8, b))).toBe('layout.duplicate-name');
     expect(code(() => new LayoutBuilder(16).place('a', 0, b).place('b', 8, b))).toBeUndefined();
+    // The space itself: a positive multiple of 4 bytes, at most 16 MiB.
+    for (const size of [0, 2, 6, 4.5, Number.NaN, 2 ** 25]) expect(code(() => new LayoutBuilder(size)), `size ${size}`).toBe('layout.bad-option');
+    // isFree answers for a span: claimed bytes, spans leaving the space, and free ones.
+    const lb = new LayoutBuilder(16).place('a', 4, b);
+    expect([lb.isFree(0, 4), lb.isFree(2, 4), lb.isFree(4, 1), lb.isFree(12, 4), lb.isFree(12, 8), lb.isFree(-1, 1)]).toEqual([true, false, false, true, false, false]);
   });
 });
 
