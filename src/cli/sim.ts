@@ -46,8 +46,8 @@ interface Problem {
   readonly message: string;
 }
 
-/** The last cycle an offer may fall on: the kernel's clock stops before 2^53 − 2. */
-const LAST_CYCLE = Number.MAX_SAFE_INTEGER - 1;
+/** The cycle at which the kernel's clock stops (2^53 − 2): every offer must fall before it. */
+const CLOCK_STOP = Number.MAX_SAFE_INTEGER - 1;
 
 type Traffic = { from: string; to: string; at?: number; periodic?: { start: number; interval: number; count: number }; poisson?: { start: number; meanInterval: number; count: number } };
 
@@ -78,8 +78,8 @@ function checkTraffic(x: unknown, hosts: ReadonlySet<string>): Problem[] {
       if (!int(s['start'], 0)) out.push({ path: `${p}.${k}.start`, message: 'must be an integer >= 0' });
       if (!int(s[gap], 1)) out.push({ path: `${p}.${k}.${gap}`, message: 'must be an integer >= 1' });
       if (!int(s['count'], 0) || (s['count'] as number) > 1_000_000) out.push({ path: `${p}.${k}.count`, message: 'must be an integer 0..1000000' });
-      else if (k === 'periodic' && int(s['start'], 0) && int(s[gap], 1) && (s['start'] as number) + (s[gap] as number) * Math.max(0, (s['count'] as number) - 1) >= LAST_CYCLE) {
-        out.push({ path: `${p}.${k}`, message: 'its last frame falls beyond cycle 2^53 − 2, where the clock stops' });
+      else if (k === 'periodic' && int(s['start'], 0) && int(s[gap], 1) && (s['start'] as number) + (s[gap] as number) * Math.max(0, (s['count'] as number) - 1) >= CLOCK_STOP) {
+        out.push({ path: `${p}.${k}`, message: 'its last frame falls at or beyond cycle 2^53 − 2, where the clock stops' });
       }
     }
   });
@@ -174,7 +174,7 @@ export function simCommand(args: readonly string[], io: CliIo, isTty = process.s
       if (stop === 'idle' || (cycles !== undefined && k.cycle >= cycles)) break;
     }
   } catch (e) {
-    // The clock would pass 2^53 − 2 (sim.cycle-overflow, sim.bad-option for --cycles): nothing is written.
+    // An event at or beyond cycle 2^53 − 2, where the clock stops (sim.cycle-overflow): nothing is written.
     if (!(e instanceof SimError)) throw e;
     if (isTty) io.err('\n');
     io.err(`iovsim sim: ${file}: ${e.message}\n`);

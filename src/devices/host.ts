@@ -339,10 +339,10 @@ export abstract class StationBase {
   /**
    * Offers a frame at a future cycle (a traffic generator's schedule).
    * @throws {RangeError} As {@link Host.send}.
-   * @throws {SimError} `sim.bad-cycle` when `cycle` is not an integer in 0..2^53 − 2 (where the kernel's clock stops).
+   * @throws {SimError} `sim.bad-cycle` when `cycle` is not an integer in 0..2^53 − 3 (the kernel's clock stops at 2^53 − 2).
    */
   sendAt(cycle: number, frame: Frame): void {
-    if (!Number.isSafeInteger(cycle) || cycle < 0 || cycle >= Number.MAX_SAFE_INTEGER - 1) throw new SimError('sim.bad-cycle', `${this.name}: offer at cycle ${cycle} is not an integer in 0..2^53 − 2`);
+    if (!Number.isSafeInteger(cycle) || cycle < 0 || cycle >= Number.MAX_SAFE_INTEGER - 1) throw new SimError('sim.bad-cycle', `${this.name}: offer at cycle ${cycle} is not an integer in 0..2^53 − 3 (the clock stops at 2^53 − 2)`);
     if (this.parent !== undefined) this.parent.childPoked(this);
     else poke(this);
     const entry = { cycle, bytes: encodeFrame(frame) };

@@ -95,14 +95,15 @@ export function poke(c: Clocked): void {
 }
 
 /**
- * The last cycle the clock may reach: beyond 2^53 − 1, `cycle + 1` is no longer exact. An event
- * scheduled later is refused with `sim.cycle-overflow` when the clock would reach it (a policy:
- * at 8 ns a cycle that is about 2.3 years of simulated time).
+ * The cycle at which the clock stops (2^53 − 2): nothing is stepped or fired at or after it, so
+ * every cycle used, and the one after it, is an exact integer. An event scheduled there or later
+ * is refused with `sim.cycle-overflow` when the clock would reach it (a policy: at 8 ns a cycle,
+ * about 2.3 years of simulated time).
  */
 const MAX_CYCLE = Number.MAX_SAFE_INTEGER - 1;
 
 function overflow(at: number): SimError {
-  return new SimError('sim.cycle-overflow', `an event at cycle ${at}: the clock stops before 2^53 − 2, beyond which cycles are not exact integers`);
+  return new SimError('sim.cycle-overflow', `an event at cycle ${at}: the clock stops at cycle 2^53 − 2 (beyond it cycles are not exact integers)`);
 }
 
 /**
@@ -378,12 +379,12 @@ export class Kernel {
    * stepped cycle). With idle skipping, cycles at which no component has work are jumped over;
    * the result is the same as stepping each of them.
    * @throws {SimError} `sim.bad-option` for a negative or non-integer cycle count, or one that would
-   * take the clock past 2^53 − 1; `sim.cycle-overflow` when the next event lies there.
+   * take the clock past 2^53 − 2; `sim.cycle-overflow` when the next event lies at or beyond it.
    */
   run(opts: { readonly cycles?: number; readonly until?: (k: Kernel) => boolean } = {}): StopReason {
     const budget = opts.cycles ?? Infinity;
     if (budget !== Infinity && (!Number.isInteger(budget) || budget < 0)) throw new SimError('sim.bad-option', `cycles ${budget} is not a non-negative integer`);
-    if (budget !== Infinity && this.cycle + budget > MAX_CYCLE) throw new SimError('sim.bad-option', `cycles ${budget} from cycle ${this.cycle} would take the clock past 2^53 − 1, where cycles stop being exact integers`);
+    if (budget !== Infinity && this.cycle + budget > MAX_CYCLE) throw new SimError('sim.bad-option', `cycles ${budget} from cycle ${this.cycle} would take the clock past cycle 2^53 − 2, where it stops`);
     const end = this.cycle + budget;
     if (this.wakeLists === undefined) {
       this.prepare();

@@ -137,7 +137,7 @@ describe('Kernel', () => {
     expect(run(false).seen).toEqual(fast.seen);
   });
 
-  it('SIM-CLOCK-01: the clock stops before 2^53 − 2: a later event, budget or offer is refused with a typed error, and everything before runs exactly', () => {
+  it('SIM-CLOCK-01: the clock stops at cycle 2^53 − 2: an event, budget or offer at or beyond it is refused with a typed error, and everything before it runs exactly', () => {
     const LAST = Number.MAX_SAFE_INTEGER - 2; // the last cycle that may be stepped
     const at = (when: number): Clocked => {
       const hits: number[] = [];
