@@ -233,6 +233,24 @@ export function bareHubDes(sched, n, seed = 1) {
   return { delivered, collisions };
 }
 
+/**
+ * Times `run()` the way the reference points are measured: `warm` untimed runs, then the best of
+ * `reps`, with no forced collection before them (the bare loops leave no garbage to collect, and a
+ * forced collection measured here made the next runs slower, as if cold, by up to 2x). Returns the
+ * best time in seconds and the last run's result.
+ */
+export function bestWarm(run, warm = 5, reps = 5) {
+  for (let r = 0; r < warm; r++) run();
+  let seconds = Infinity;
+  let result;
+  for (let r = 0; r < reps; r++) {
+    const t0 = process.hrtime.bigint();
+    result = run();
+    seconds = Math.min(seconds, Number(process.hrtime.bigint() - t0) / 1e9);
+  }
+  return { seconds, result };
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { ns3Schedule } = await import('./ns3-workload.mjs');
   const n = Number(process.argv[2] ?? 8);

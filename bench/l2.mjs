@@ -65,21 +65,12 @@ export async function benchL2() {
   }
   // Reference point: the same schedule through a bare frame-level event loop in plain JavaScript
   // that models nothing (bench/bare-des.mjs): roughly how fast JavaScript goes when almost nothing is modelled.
-  const { bareSwitchDes } = await import('./bare-des.mjs');
+  const { bareSwitchDes, bestWarm } = await import('./bare-des.mjs');
   console.log('\n  reference point: a bare frame-level event loop in JavaScript that models nothing (5 events per frame, 4 on a heap; bench/bare-des.mjs), full duplex, best of 5');
   for (const n of [8, 32]) {
     const sched = ns3Schedule({ n, frames, load: 0.2 });
-    // Warmed up, and no collection before each run: it leaves no garbage to collect, and measured
-    // here a forced collection before each run made the next runs slower (as if cold) by up to 2x.
-    for (let r = 0; r < 5; r++) bareSwitchDes(sched, n);
-    let bestS = Infinity;
-    let delivered = 0;
-    for (let r = 0; r < 5; r++) {
-      const t0 = process.hrtime.bigint();
-      delivered = bareSwitchDes(sched, n);
-      bestS = Math.min(bestS, Number(process.hrtime.bigint() - t0) / 1e9);
-    }
-    const rate = frames / bestS;
+    const { seconds, result: delivered } = bestWarm(() => bareSwitchDes(sched, n));
+    const rate = frames / seconds;
     const s = same.get(`simple ${n}`);
     const vsNs3 = s?.ns3 === undefined ? '' : `, ${(rate / s.ns3).toFixed(2)}x ns-3 of the same run`;
     console.log(`     N = ${String(n).padStart(2)}: ${rate.toFixed(0)} offered fr/s, ${delivered} delivered${vsNs3}; iovsim frame mode does ${(s.frame / rate).toFixed(2)}x of it, burst mode ${(s.burst / rate).toFixed(2)}x`);

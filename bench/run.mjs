@@ -178,16 +178,8 @@ console.log(`  read   public API ${fmt(apiRead).padStart(10)}   raw Uint32Array 
   console.log(`  burst / symbol: ${(sym.s / best.s).toFixed(1)}x; same deliveries and collisions: ${sym.delivered === best.delivered && sym.collisions === best.collisions}`);
   // Reference point: the same schedule through a bare event loop with a coarse CSMA/CD and nothing
   // else (bench/bare-des.mjs), warmed up, best of 5: roughly the ceiling of a JavaScript simulator here.
-  // No collection before its runs (it leaves no garbage; see the same reference point in l2.mjs).
-  const { bareHubDes } = await import('./bare-des.mjs');
-  for (let r = 0; r < 10; r++) bareHubDes(sched, n);
-  let bareS = Infinity;
-  let bare;
-  for (let r = 0; r < 5; r++) {
-    const t0 = process.hrtime.bigint();
-    bare = bareHubDes(sched, n);
-    bareS = Math.min(bareS, Number(process.hrtime.bigint() - t0) / 1e9);
-  }
+  const { bareHubDes, bestWarm } = await import('./bare-des.mjs');
+  const { seconds: bareS, result: bare } = bestWarm(() => bareHubDes(sched, n), 10);
   console.log(`  reference point, a bare event loop with a coarse CSMA/CD that models nothing else (bench/bare-des.mjs; best of 5): ${(frames / bareS).toFixed(0)} offered frames/s, ${bare.delivered} delivered, ${bare.collisions} collisions; burst mode does ${(bareS / best.s).toFixed(2)}x of it`);
   const results = new URL('../../shared/anchors/ns3/results.jsonl', import.meta.url);
   const ns3Bin = process.env.NS3_L2BENCH;
