@@ -29,11 +29,12 @@ export type {
 } from './config/index.js';
 export {
   sriovCapability, SRIOV_POLICIES, igbProfile, maxVfProfile, routingId, asRoutingId, ridParts, formatRid, vfRoutingId, vfNumberOf,
-  reachable, SriovDevice, PhysicalFunction, linuxSriovEnable, deviceFromDump, SriovOracle,
+  reachable, SriovDevice, PhysicalFunction, linuxSriovEnable, deviceFromDump, SriovOracle, SriovError,
 } from './sriov/index.js';
 export type {
   SriovOptions, OffsetStride, SriovPolicy, DeviceProfile, PfProfile, RoutingId, SriovDeviceOptions, VfBarInfo, Window, AddressHit,
   FunctionRef, LinuxHost, LinuxReason, LinuxVerdict, DumpedFunction, DumpDeviceOptions, DumpDevice, PfImage, ReadAnswer, WriteAnswer, VfLocation,
+  SriovErrorCode,
 } from './sriov/index.js';
 export { LspciParseError, parseLspciDump, formatLspciDump, formatLspciDumps, formatPciAddress, parsePciAddress, describeFunction } from './formats/index.js';
 export type { PciAddress, DumpFunction, LspciDumpInput, LspciDumpSize, LspciParseErrorCode, PciAddressFormatOptions, DescribeFunctionOptions } from './formats/index.js';

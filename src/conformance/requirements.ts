@@ -66,6 +66,7 @@ const CORE: readonly Requirement[] = [
   R('SRIOV-MODEL-01', 'sriov', 'iovsim design (model-based test)', 'random SR-IOV control sequences and resets agree with a small reference model under every policy, and never throw'),
   R('SRIOV-LINUX-01', 'sriov', 'Linux v6.18 drivers/pci/iov.c', 'the Linux verdict follows sriov_init and sriov_enable: offset/stride, page size, VF BAR size, InitialVFs, nr limits, MMIO resources, bus range'),
   R('SRIOV-ORACLE-01', 'sriov', 'iovsim design (driver oracle)', 'the oracle explains each write field by field with requirement and section, locates VFs and windows, and loads devices from dumps'),
+  R('SRIOV-ORACLE-02', 'sriov', 'iovsim design (bad input gets a clear, typed error with a stable code)', 'every oracle question, with any arguments an untyped caller can pass, is answered or refused with a coded SriovError (sriov.no-such-pf, sriov.bad-vf-number, sriov.bad-routing-id, sriov.bad-argument; a RangeError) or AccessError, never another exception'),
   R('SIM-ORDER-01', 'sim', 'iovsim design (two-phase clocking)', 'every component evaluates before any commits, so the order of components never changes a trace'),
   R('SIM-SKIP-01', 'sim', 'iovsim design (idle skipping)', 'jumping over cycles at which no component has work gives exactly the trace of stepping every cycle'),
   R('SIM-SCHED-01', 'sim', 'iovsim design (idle skipping at scale)', 'the next-event schedule agrees with a naive table: the earliest time, and exactly the items due at it'),

@@ -14,6 +14,7 @@ import { resolveOffsetStride, sriovCapability, SRIOV_HOOKS, SRIOV_SPEC, type Sri
 import type { SriovPolicy } from './policy.js';
 import type { DeviceProfile, PfProfile } from './profile.js';
 import { routingId, vfNumberOf, vfRoutingId, type RoutingId } from './routing.js';
+import { SriovError, checkRid, show } from './errors.js';
 
 /** The SR-IOV capability's register prefix inside a PF. */
 const CAP = 'ecap.sriov';
@@ -554,8 +555,10 @@ export class SriovDevice {
    * Configuration read by Routing ID. A function that does not exist answers all ones (UR) and
    * the access is reported.
    * @throws {AccessError} For a misaligned or out-of-range access.
+   * @throws {SriovError} `sriov.bad-routing-id` for a Routing ID that is not 0..0xFFFF.
    */
   configRead(rid: RoutingId, offset: number, size: AccessSize): number {
+    checkRid(rid);
     const f = this.functionAt(rid);
     if (f === undefined) {
       this.pfs[0]!.space.read(offset, size); // same access checks as a real function
@@ -569,8 +572,10 @@ export class SriovDevice {
   /**
    * Configuration write by Routing ID; dropped (and reported) for a function that does not exist.
    * @throws {AccessError} For a misaligned or out-of-range access.
+   * @throws {SriovError} `sriov.bad-routing-id` for a Routing ID that is not 0..0xFFFF.
    */
   configWrite(rid: RoutingId, offset: number, size: AccessSize, value: number): void {
+    checkRid(rid);
     const f = this.functionAt(rid);
     if (f === undefined) {
       this.pfs[0]!.space.read(offset, size);
@@ -614,8 +619,10 @@ export class SriovDevice {
    * What a memory address hits: a PF BAR (decoded while the PF's Memory Space Enable is set) or a
    * VF BAR window (decoded while VF Enable and VF MSE are set), or undefined.
    * @spec PCIe Base r6.0 §9.3.3.3.4 (VF MSE), §9.3.3.14 (VF BARs)
+   * @throws {SriovError} `sriov.bad-argument` when `address` is not a bigint (it is taken modulo 2^64).
    */
   decodeAddress(address: bigint): AddressHit | undefined {
+    if (typeof address !== 'bigint') throw new SriovError('sriov.bad-argument', `address ${show(address)} is not a bigint`);
     const a = BigInt.asUintN(64, address);
     for (const pf of this.pfs) {
       for (const b of pf.space.bars()) {

@@ -21,4 +21,6 @@ export { deviceFromDump } from './from-dump.js';
 export type { DumpedFunction, DumpDeviceOptions, DumpDevice } from './from-dump.js';
 export type { PfImage } from './device.js';
 export { SriovOracle } from './oracle.js';
+export { SriovError } from './errors.js';
+export type { SriovErrorCode } from './errors.js';
 export type { ReadAnswer, WriteAnswer, VfLocation } from './oracle.js';

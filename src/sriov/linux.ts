@@ -1,6 +1,7 @@
 import { resolveOffsetStride } from './capability.js';
 import type { PhysicalFunction, SriovDevice } from './device.js';
 import { vfRoutingId } from './routing.js';
+import { SriovError, show } from './errors.js';
 
 /**
  * Inputs to {@link linuxSriovEnable} that describe the host rather than the device.
@@ -80,15 +81,16 @@ export interface LinuxVerdict {
  * @category SR-IOV
  */
 export function linuxSriovEnable(dev: SriovDevice, pfIndex: number, nr: number, host: LinuxHost = {}): LinuxVerdict {
-  const pf = dev.pfs[pfIndex];
-  if (pf === undefined) throw new RangeError(`no PF ${pfIndex}`);
-  if (!Number.isInteger(nr) || nr < 0 || nr > 0xffff) throw new RangeError(`nr ${nr} is not 0..65535`);
+  const pf = Number.isInteger(pfIndex) && pfIndex >= 0 ? dev.pfs[pfIndex] : undefined;
+  if (pf === undefined) throw new SriovError('sriov.no-such-pf', `no PF ${show(pfIndex)}`);
+  if (!Number.isInteger(nr) || nr < 0 || nr > 0xffff) throw new SriovError('sriov.bad-argument', `nr ${show(nr)} is not 0..65535`);
+  if (typeof host !== 'object' || host === null) throw new SriovError('sriov.bad-argument', 'the host description must be an object');
   const reasons: LinuxReason[] = [];
   const add = (errno: LinuxReason['errno'], code: string, where: string, message: string): void => {
     reasons.push({ errno, code, where, message });
   };
   const pageSize = host.pageSize ?? 4096;
-  if (!Number.isInteger(Math.log2(pageSize)) || pageSize < 4096) throw new RangeError(`page size ${pageSize} is not a power of two >= 4096`);
+  if (typeof pageSize !== 'number' || !Number.isInteger(Math.log2(pageSize)) || pageSize < 4096) throw new SriovError('sriov.bad-argument', `page size ${show(pageSize)} is not a power of two >= 4096`);
   const total = pf.totalVfs;
   const initial = pf.initialVfs;
   // Linux sets ARI Capable Hierarchy only in the lowest PF, and only under an ARI-forwarding port.

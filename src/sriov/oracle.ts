@@ -6,6 +6,7 @@ import { deviceFromDump, type DumpDeviceOptions, type DumpedFunction } from './f
 import { linuxSriovEnable, type LinuxHost, type LinuxVerdict } from './linux.js';
 import type { DeviceProfile } from './profile.js';
 import { formatRid, reachable, type RoutingId } from './routing.js';
+import { SriovError, checkRid, show } from './errors.js';
 
 /**
  * The answer to a configuration read.
@@ -93,6 +94,7 @@ export class SriovOracle {
 
   /** Configuration read by Routing ID. */
   read(rid: RoutingId, offset: number, size: AccessSize): ReadAnswer {
+    checkRid(rid);
     this.device.takeDiagnostics();
     const unsupportedRequest = this.device.functionAt(rid) === undefined;
     const value = this.device.configRead(rid, offset, size);
@@ -104,6 +106,7 @@ export class SriovOracle {
    * field and why (requirement ID and spec section per field).
    */
   write(rid: RoutingId, offset: number, size: AccessSize, value: number, options: { readonly explain?: boolean } = {}): WriteAnswer {
+    checkRid(rid);
     this.device.takeDiagnostics();
     const f = this.device.functionAt(rid);
     if (f === undefined || options.explain !== true) {
@@ -114,18 +117,24 @@ export class SriovOracle {
     return { unsupportedRequest: false, diagnostics: this.device.takeDiagnostics(), changes };
   }
 
-  /** Where is VF `n` of PF `pf`? */
+  /** PF number `pf` of the device, or `sriov.no-such-pf`. */
+  private pf(pf: number): SriovDevice['pfs'][number] {
+    const p = Number.isInteger(pf) && pf >= 0 ? this.device.pfs[pf] : undefined;
+    if (p === undefined) throw new SriovError('sriov.no-such-pf', `no PF ${show(pf)} (the device has ${this.device.pfs.length})`);
+    return p;
+  }
+
+  /** Where is VF `n` of PF `pf`? @throws {SriovError} `sriov.no-such-pf`, `sriov.bad-vf-number`. */
   whereIsVf(pf: number, n: number): VfLocation {
-    const p = this.device.pfs[pf];
-    if (p === undefined) throw new RangeError(`no PF ${pf}`);
+    const p = this.pf(pf);
     const rid = p.vfRid(n);
     return { vf: n, rid, address: rid === undefined ? undefined : formatRid(rid, this.device.domain), exists: rid !== undefined && p.vfEnable && n >= 1 && n <= p.enabledVfs };
   }
 
   /** The window of VF `n`'s VF BAR `bar` (whether or not it decodes now), or undefined when unknown. */
   vfBarWindow(pf: number, n: number, bar: number): Window | undefined {
-    const p = this.device.pfs[pf];
-    if (p === undefined) throw new RangeError(`no PF ${pf}`);
+    const p = this.pf(pf);
+    if (!Number.isInteger(n) || n < 1 || n > 0xffff) throw new SriovError('sriov.bad-vf-number', `VF number ${show(n)} is not 1..65535`);
     return p.vfBarWindow(n, bar);
   }
 

@@ -1,3 +1,5 @@
+import { SriovError, checkRid, show } from './errors.js';
+
 /**
  * A 16-bit PCIe Routing ID (bus number in bits 15:8, device/function in 7:0; under ARI the whole
  * low byte is the function number). Branded so that a plain number is not taken for one.
@@ -11,7 +13,7 @@ export type RoutingId = number & {
 
 /**
  * Makes a Routing ID from a bus number and an 8-bit device/function number.
- * @throws {RangeError} If bus or devfn is not 0..255.
+ * @throws {SriovError} `sriov.bad-routing-id` (a RangeError) if bus or devfn is not 0..255.
  * @example
  * ```ts
  * routingId(0x03, 0x00); // 0x0300 (03:00.0)
@@ -19,14 +21,14 @@ export type RoutingId = number & {
  * @category SR-IOV
  */
 export function routingId(bus: number, devfn: number): RoutingId {
-  if (!Number.isInteger(bus) || bus < 0 || bus > 255) throw new RangeError(`bus ${bus} is not 0..255`);
-  if (!Number.isInteger(devfn) || devfn < 0 || devfn > 255) throw new RangeError(`devfn ${devfn} is not 0..255`);
+  if (!Number.isInteger(bus) || bus < 0 || bus > 255) throw new SriovError('sriov.bad-routing-id', `bus ${show(bus)} is not 0..255`);
+  if (!Number.isInteger(devfn) || devfn < 0 || devfn > 255) throw new SriovError('sriov.bad-routing-id', `devfn ${show(devfn)} is not 0..255`);
   return ((bus << 8) | devfn) as RoutingId;
 }
 
 /**
  * Takes a number as a Routing ID.
- * @throws {RangeError} If it is not 0..0xFFFF.
+ * @throws {SriovError} `sriov.bad-routing-id` (a RangeError) if it is not 0..0xFFFF.
  * @example
  * ```ts
  * asRoutingId(0x0380);
@@ -34,7 +36,7 @@ export function routingId(bus: number, devfn: number): RoutingId {
  * @category SR-IOV
  */
 export function asRoutingId(n: number): RoutingId {
-  if (!Number.isInteger(n) || n < 0 || n > 0xffff) throw new RangeError(`routing ID ${n} is not 0..0xFFFF`);
+  checkRid(n);
   return n as RoutingId;
 }
 
@@ -79,7 +81,7 @@ export function formatRid(rid: RoutingId, domain = 0, forceDomain = false): stri
  * Routing ID of VF `n` (1-based): PF RID + First VF Offset + (n − 1) × VF Stride, the carry going
  * into the bus number. Returns undefined when the sum leaves the 16-bit Routing ID space.
  * @spec PCIe Base r6.0 §9.3.3.9-10 (First VF Offset, VF Stride)
- * @throws {RangeError} If `n` is not 1..65535.
+ * @throws {SriovError} `sriov.bad-vf-number` (a RangeError) if `n` is not 1..65535.
  * @example
  * ```ts
  * vfRoutingId(asRoutingId(0x8100), 0x80, 1, 200); // 0x8247 (82:08.7)
@@ -87,7 +89,7 @@ export function formatRid(rid: RoutingId, domain = 0, forceDomain = false): stri
  * @category SR-IOV
  */
 export function vfRoutingId(pf: RoutingId, offset: number, stride: number, n: number): RoutingId | undefined {
-  if (!Number.isInteger(n) || n < 1 || n > 0xffff) throw new RangeError(`VF number ${n} is not 1..65535`);
+  if (!Number.isInteger(n) || n < 1 || n > 0xffff) throw new SriovError('sriov.bad-vf-number', `VF number ${show(n)} is not 1..65535`);
   const rid = pf + offset + (n - 1) * stride;
   return rid > 0xffff ? undefined : (rid as RoutingId);
 }
@@ -125,6 +127,11 @@ export function vfNumberOf(pf: RoutingId, offset: number, stride: number, rid: R
  * @category SR-IOV
  */
 export function reachable(rid: RoutingId, port: { readonly secondary: number; readonly subordinate: number; readonly ariForwarding: boolean }): boolean {
+  checkRid(rid);
+  const bus8 = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 255;
+  if (typeof port !== 'object' || port === null || !bus8(port.secondary) || !bus8(port.subordinate) || typeof port.ariForwarding !== 'boolean') {
+    throw new SriovError('sriov.bad-argument', 'a port is { secondary: 0..255, subordinate: 0..255, ariForwarding: boolean }');
+  }
   const { bus, device } = ridParts(rid);
   if (bus < port.secondary || bus > port.subordinate) return false;
   return bus > port.secondary || port.ariForwarding || device === 0;

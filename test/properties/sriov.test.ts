@@ -2,9 +2,9 @@ import { describe, expect } from 'vitest';
 import { test } from '@fast-check/vitest';
 import fc from 'fast-check';
 import type { BarSpec } from '../../src/config/index.js';
-import { LayoutError } from '../../src/regs/index.js';
+import { AccessError, LayoutError } from '../../src/regs/index.js';
 import {
-  asRoutingId, igbProfile, SriovDevice, vfNumberOf, vfRoutingId, type PhysicalFunction, type RoutingId, type SriovPolicy,
+  asRoutingId, igbProfile, SriovDevice, SriovError, SriovOracle, vfNumberOf, vfRoutingId, type PhysicalFunction, type RoutingId, type SriovPolicy,
 } from '../../src/sriov/index.js';
 import {
   CTRL, dwords, enableVfs, expectedVfRid, manyPfs, onePf, pcieAt, policyArb, SR, sriovAt, u16Arb, wr,
@@ -408,6 +408,44 @@ describe('VF lifecycle (property)', () => {
         expect(dev.functionAt(rid)).toMatchObject({ kind: 'vf', vf: k });
         const got = Uint32Array.from({ length: 1024 }, (_, i) => dev.configRead(rid, i * 4, 4));
         expect(firstDiff(resetState, got), `VF ${k}`).toBe('same');
+      }
+    },
+  );
+});
+
+// ---------------------------------------------------------------------------------------------
+// SRIOV-ORACLE-02: any question, any argument: an answer or a coded error
+// ---------------------------------------------------------------------------------------------
+
+describe('the oracle under any arguments (property)', () => {
+  /** Arguments a JavaScript caller might pass: plausible values, edges, and anything at all. */
+  const num = fc.oneof(fc.integer({ min: -2, max: 0x10002 }), fc.constantFrom(0.5, Number.NaN, Infinity, 2 ** 32, 2 ** 53), fc.anything());
+  const question = fc.oneof(
+    fc.record({ m: fc.constant('read' as const), args: fc.tuple(num, num, fc.oneof(fc.constantFrom(1, 2, 4), num)) }),
+    fc.record({ m: fc.constant('write' as const), args: fc.tuple(num, num, fc.oneof(fc.constantFrom(1, 2, 4), num), num) }),
+    fc.record({ m: fc.constant('whereIsVf' as const), args: fc.tuple(fc.oneof(fc.constant(0), num), num) }),
+    fc.record({ m: fc.constant('vfBarWindow' as const), args: fc.tuple(fc.oneof(fc.constant(0), num), num, num) }),
+    fc.record({ m: fc.constant('whatHits' as const), args: fc.tuple(fc.oneof(fc.bigInt(), num)) }),
+    fc.record({ m: fc.constant('wouldLinuxEnable' as const), args: fc.tuple(fc.oneof(fc.constant(0), num), num, fc.oneof(fc.constant({}), fc.record({ pageSize: num }), fc.anything())) }),
+    fc.record({ m: fc.constant('reachable' as const), args: fc.tuple(num, fc.oneof(fc.record({ secondary: num, subordinate: num, ariForwarding: fc.anything() }), fc.anything())) }),
+  );
+
+  test.prop([fc.array(question, { minLength: 1, maxLength: 30 }), fc.boolean()])(
+    'SRIOV-ORACLE-02: every question, with any arguments an untyped caller can pass, is answered or refused with a coded SriovError or AccessError, never another exception',
+    (questions, enabled) => {
+      const oracle = SriovOracle.fromProfile(igbProfile());
+      const pf = oracle.device.pfs[0]!;
+      if (enabled) {
+        oracle.write(pf.rid, sriovAt(pf) + SR.numVfs, 2, 4);
+        oracle.write(pf.rid, sriovAt(pf) + SR.control, 2, CTRL.vfe | CTRL.mse);
+      }
+      for (const q of questions) {
+        try {
+          (oracle[q.m] as (...a: unknown[]) => unknown)(...q.args);
+        } catch (e) {
+          expect(e instanceof SriovError || e instanceof AccessError, `${q.m}(${fc.stringify(q.args)}) threw ${fc.stringify(e)}`).toBe(true);
+          expect((e as { code: string }).code).toMatch(/^(sriov|access)\./);
+        }
       }
     },
   );

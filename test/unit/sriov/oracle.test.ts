@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { buildConfigSpace, sampleEndpointSpec } from '../../../src/config/index.js';
 import { formatLspciDump, formatLspciDumps, parseLspciDump } from '../../../src/formats/index.js';
 import { LayoutError } from '../../../src/regs/index.js';
-import { asRoutingId, deviceFromDump, formatRid, igbProfile, SriovOracle, type LinuxHost } from '../../../src/sriov/index.js';
+import { asRoutingId, deviceFromDump, formatRid, igbProfile, SriovError, SriovOracle, type LinuxHost } from '../../../src/sriov/index.js';
+import { thrown } from '../../helpers/errors.js';
 import { CTRL, SR, sriovAt } from '../../helpers/arb-sriov.js';
 
 /** An igb oracle on bus 1 with VF BAR0/3 at 0xFE900000/0xFE920000 (d.5), 8 VFs enabled with `ctrl`. */
@@ -78,6 +79,23 @@ describe('SriovOracle', () => {
     expect(oracle.whereIsVf(0, 1)).toMatchObject({ address: '01:10.0', exists: false });
     expect(SriovOracle.fromProfile(igbProfile(), { bus: 1, domain: 2 }).whereIsVf(0, 1).address).toBe('0002:02:10.0');
     expect(() => oracle.whereIsVf(1, 1)).toThrow(RangeError);
+  });
+
+  it('SRIOV-ORACLE-02: refuses a question it cannot ask with a coded SriovError (a RangeError): no such PF, a VF number, a Routing ID or an argument of the wrong kind', () => {
+    const { oracle, pf } = programmedIgb(CTRL.vfe | CTRL.mse | CTRL.ari);
+    const code = (f: () => unknown): string => thrown(f, SriovError).code;
+    expect(thrown(() => oracle.whereIsVf(1, 1), RangeError)).toBeInstanceOf(SriovError);
+    expect([code(() => oracle.whereIsVf(1, 1)), code(() => oracle.vfBarWindow(-1, 1, 0)), code(() => oracle.wouldLinuxEnable(0.5, 1))]).toEqual(['sriov.no-such-pf', 'sriov.no-such-pf', 'sriov.no-such-pf']);
+    expect([code(() => oracle.whereIsVf(0, 0)), code(() => oracle.vfBarWindow(0, 0x10000, 0))]).toEqual(['sriov.bad-vf-number', 'sriov.bad-vf-number']);
+    expect([code(() => oracle.read(0x10000 as never, 0, 4)), code(() => oracle.write(-1 as never, 0, 4, 0)), code(() => asRoutingId(1.5))]).toEqual(['sriov.bad-routing-id', 'sriov.bad-routing-id', 'sriov.bad-routing-id']);
+    expect([
+      code(() => oracle.whatHits(0xfe90_0000 as never)),
+      code(() => oracle.reachable(pf.rid, { secondary: 1, subordinate: 256, ariForwarding: true })),
+      code(() => oracle.wouldLinuxEnable(0, 1, { pageSize: 3000 })),
+      code(() => oracle.wouldLinuxEnable(0, 1, null as never)),
+    ]).toEqual(['sriov.bad-argument', 'sriov.bad-argument', 'sriov.bad-argument', 'sriov.bad-argument']);
+    // A Routing ID in range with no function behind it is still an answer: all ones, Unsupported Request.
+    expect(oracle.read(asRoutingId(0xfff0), 0, 4)).toMatchObject({ value: 0xffff_ffff, unsupportedRequest: true });
   });
 
   it('SRIOV-ORACLE-01: should say what an address hits and give each VF BAR window (d.5)', () => {
