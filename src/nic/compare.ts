@@ -1,3 +1,4 @@
+import { show } from '../regs/errors.js';
 import { Kernel, type Clocked } from '../sim/kernel.js';
 import { Rng, streamSeed } from '../sim/rng.js';
 import { BurstCable } from '../link/burst-cable.js';
@@ -207,16 +208,16 @@ interface Resolved {
 function resolve(o: CompareOptions): Resolved {
   const int = (what: string, v: number | undefined, dflt: number, lo: number, hi: number): number => {
     const x = v ?? dflt;
-    if (!Number.isInteger(x) || x < lo || x > hi) throw new NicError('nic.bad-option', `${what} ${String(x)} is not an integer ${lo}..${hi}`);
+    if (!Number.isInteger(x) || x < lo || x > hi) throw new NicError('nic.bad-option', `${show(what)} ${show(x)} is not an integer ${show(lo)}..${show(hi)}`);
     return x;
   };
   const frac = (what: string, v: number | undefined, dflt: number, lo: number, hi: number): number => {
     const x = v ?? dflt;
-    if (typeof x !== 'number' || !Number.isFinite(x) || x <= lo || x > hi) throw new NicError('nic.bad-option', `${what} ${String(x)} is not in (${lo}, ${hi}]`);
+    if (typeof x !== 'number' || !Number.isFinite(x) || x <= lo || x > hi) throw new NicError('nic.bad-option', `${show(what)} ${show(x)} is not in (${show(lo)}, ${show(hi)}]`);
     return x;
   };
   const mode = o.mode ?? 'veb';
-  if (mode !== 'veb' && mode !== 'vepa') throw new NicError('nic.bad-option', `mode '${String(mode)}' is not veb or vepa`);
+  if (mode !== 'veb' && mode !== 'vepa') throw new NicError('nic.bad-option', `mode '${show(mode)}' is not veb or vepa`);
   const vs = o.vswitch ?? {};
   const frameCycles = vs.frameCycles ?? 375;
   const copy = vs.copyCyclesPerByte ?? 1 / 16;
@@ -537,10 +538,10 @@ export interface NicTrafficResult {
  */
 export function runNicTraffic(o: NicTrafficOptions): NicTrafficResult {
   const n = o.vfs;
-  if (!Number.isInteger(n) || n < 1 || n > 4094) throw new NicError('nic.bad-option', `vfs ${n} is not 1..4094`);
-  if (!Number.isInteger(o.frames) || o.frames < 0) throw new NicError('nic.bad-option', `frames ${o.frames} is not a non-negative integer`);
+  if (!Number.isInteger(n) || n < 1 || n > 4094) throw new NicError('nic.bad-option', `vfs ${show(n)} is not 1..4094`);
+  if (!Number.isInteger(o.frames) || o.frames < 0) throw new NicError('nic.bad-option', `frames ${show(o.frames)} is not a non-negative integer`);
   const mean = o.meanInterval ?? 64;
-  if (!Number.isFinite(mean) || mean < 1) throw new NicError('nic.bad-option', `meanInterval ${mean} is not >= 1`);
+  if (!Number.isFinite(mean) || mean < 1) throw new NicError('nic.bad-option', `meanInterval ${show(mean)} is not >= 1`);
   const seed = o.seed ?? 1;
   const k = new Kernel({ seed });
   let delivered = 0;

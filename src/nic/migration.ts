@@ -1,3 +1,4 @@
+import { show } from '../regs/errors.js';
 import type { Layout } from '../regs/layout.js';
 import { formatMac } from '../link/frame.js';
 import type { RoutingId } from '../sriov/routing.js';
@@ -161,7 +162,7 @@ function configItems(layout: Layout, read: (offset: number, size: 1 | 2 | 4) => 
  * @category NIC
  */
 export function migrationInventory(nic: NicPcie, vf: number): MigrationItem[] {
-  if (!nic.vfExists(vf)) throw new NicError('nic.no-such-function', `VF ${vf} does not exist (${nic.pf.enabledVfs} VFs enabled)`);
+  if (!nic.vfExists(vf)) throw new NicError('nic.no-such-function', `VF ${show(vf)} does not exist (${show(nic.pf.enabledVfs)} VFs enabled)`);
   const rid = nic.pf.vfRid(vf);
   const space = nic.pf.vfSpaceForRead(vf);
   const items = configItems(space.layout, (o, s) => (rid === undefined ? space.read(o, s) : nic.configRead(rid, o, s)));

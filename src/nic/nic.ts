@@ -1,3 +1,4 @@
+import { show } from '../regs/errors.js';
 import { poke, type Clocked } from '../sim/kernel.js';
 import { BurstHost } from '../devices/burst-host.js';
 import { ForwardingCore, type ForwardingDropReason, FORWARDING_DROP_REASONS, isReservedAddress } from '../devices/forwarding.js';
@@ -303,7 +304,7 @@ const ALL_VLANS: readonly number[] = Array.from({ length: 4094 }, (_, i) => i + 
 /** A numeric option (above 0, or at least 0 when `zero` is allowed), or its default. */
 function positive(name: string, v: number | undefined, dflt: number, zero = false): number {
   const x = v ?? dflt;
-  if (typeof x !== 'number' || !Number.isFinite(x) || x < 0 || (x === 0 && !zero)) throw new NicError('nic.bad-option', `${name} ${String(x)} is not a number ${zero ? '>= 0' : '> 0'}`);
+  if (typeof x !== 'number' || !Number.isFinite(x) || x < 0 || (x === 0 && !zero)) throw new NicError('nic.bad-option', `${show(name)} ${show(x)} is not a number ${zero ? '>= 0' : '> 0'}`);
   return x;
 }
 
@@ -426,17 +427,17 @@ export class Nic implements Clocked {
   constructor(readonly name: string, options: NicOptions = {}) {
     const uplinks = options.uplinks ?? 1;
     // Frame mode's MACs are timed events of the kernel; the NIC steps its port MACs itself, so it takes symbol or burst mode.
-    if (options.mode !== undefined && options.mode !== 'symbol' && options.mode !== 'burst') throw new NicError('nic.bad-option', `link mode ${String(options.mode)} (the NIC's ports run in 'symbol' or 'burst' mode)`);
-    if (!Number.isInteger(uplinks) || uplinks < 1 || uplinks > 8) throw new NicError('nic.bad-option', `${uplinks} external ports (1..8)`);
+    if (options.mode !== undefined && options.mode !== 'symbol' && options.mode !== 'burst') throw new NicError('nic.bad-option', `link mode ${show(options.mode)} (the NIC's ports run in 'symbol' or 'burst' mode)`);
+    if (!Number.isInteger(uplinks) || uplinks < 1 || uplinks > 8) throw new NicError('nic.bad-option', `${show(uplinks)} external ports (1..8)`);
     const totalVfs = options.totalVfs ?? 64;
-    if (!Number.isInteger(totalVfs) || totalVfs < 1 || uplinks + 1 + totalVfs > 4096) throw new NicError('nic.bad-option', `TotalVFs ${totalVfs}: the embedded switch has at most 4096 ports (${uplinks} external, the PF, the VFs)`);
+    if (!Number.isInteger(totalVfs) || totalVfs < 1 || uplinks + 1 + totalVfs > 4096) throw new NicError('nic.bad-option', `TotalVFs ${show(totalVfs)}: the embedded switch has at most 4096 ports (${show(uplinks)} external, the PF, the VFs)`);
     const dma = options.dma ?? {};
     this.bpc = positive('dma.bytesPerCycle', dma.bytesPerCycle, 8);
     this.dmaFrame = Math.round(positive('dma.frameCycles', dma.frameCycles, 8, true));
     this.latency = Math.round(positive('dma.latency', dma.latency, 64, true));
     this.rxLimit = Math.round(positive('dma.rxQueueLimit', dma.rxQueueLimit, 1024));
     const queueLimit = options.uplinkQueueLimit ?? 128;
-    if (!Number.isInteger(queueLimit) || queueLimit < 0) throw new NicError('nic.bad-option', `uplink queue limit ${queueLimit}`);
+    if (!Number.isInteger(queueLimit) || queueLimit < 0) throw new NicError('nic.bad-option', `uplink queue limit ${show(queueLimit)}`);
     this.backPressure = options.uplinkBackPressure ?? true;
     if (typeof this.backPressure !== 'boolean') throw new NicError('nic.bad-option', `uplinkBackPressure ${String(this.backPressure)} is not a boolean`);
     // A port that queues nothing would hold the transmit engine back for ever.
@@ -479,7 +480,7 @@ export class Nic implements Clocked {
    * @throws {NicError} `nic.no-such-function` for a function outside 0..TotalVFs.
    */
   functionPort(fn: number): number {
-    if (!Number.isInteger(fn) || fn < 0 || fn > this.pcie.profile.totalVfs) throw new NicError('nic.no-such-function', `function ${fn} is not 0..${this.pcie.profile.totalVfs}`);
+    if (!Number.isInteger(fn) || fn < 0 || fn > this.pcie.profile.totalVfs) throw new NicError('nic.no-such-function', `function ${show(fn)} is not 0..${this.pcie.profile.totalVfs}`);
     return this.uplinks + fn;
   }
 

@@ -1,3 +1,4 @@
+import { show } from '../regs/errors.js';
 import type { AccessSize } from '../bits/bits.js';
 import type { ConfigSpace } from '../config/config-space.js';
 import type { Diagnostic, DiagnosticSink } from '../regs/diagnostics.js';
@@ -216,11 +217,11 @@ export class NicPcie {
     const pfBar = o.pfBar0 ?? 0xfe00_0000n;
     const vfBar = o.vfBar0 ?? 0x1_0000_0000n;
     const { numVfs } = o;
-    if (!Number.isInteger(numVfs) || numVfs < 0 || numVfs > this.profile.totalVfs) throw new NicError('nic.bad-option', `NumVFs ${numVfs} is not 0..${this.profile.totalVfs}`);
+    if (!Number.isInteger(numVfs) || numVfs < 0 || numVfs > this.profile.totalVfs) throw new NicError('nic.bad-option', `NumVFs ${show(numVfs)} is not 0..${this.profile.totalVfs}`);
     const pfSize = BigInt(NIC_BAR.pfBar0Size);
     const vfSize = BigInt(NIC_BAR.vfBar0Size);
-    if (typeof pfBar !== 'bigint' || pfBar < 0n || pfBar % pfSize !== 0n || pfBar + pfSize > 0x1_0000_0000n) throw new NicError('nic.bad-option', `PF BAR0 0x${pfBar.toString(16)} is not a ${pfSize}-byte aligned 32-bit address`);
-    if (typeof vfBar !== 'bigint' || vfBar < 0n || vfBar % vfSize !== 0n || vfBar + vfSize * BigInt(Math.max(numVfs, 1)) > 1n << 64n) throw new NicError('nic.bad-option', `VF BAR0 0x${vfBar.toString(16)} is not a ${vfSize}-byte aligned 64-bit address with room for ${numVfs} VFs`);
+    if (typeof pfBar !== 'bigint' || pfBar < 0n || pfBar % pfSize !== 0n || pfBar + pfSize > 0x1_0000_0000n) throw new NicError('nic.bad-option', `PF BAR0 0x${pfBar.toString(16)} is not a ${show(pfSize)}-byte aligned 32-bit address`);
+    if (typeof vfBar !== 'bigint' || vfBar < 0n || vfBar % vfSize !== 0n || vfBar + vfSize * BigInt(Math.max(numVfs, 1)) > 1n << 64n) throw new NicError('nic.bad-option', `VF BAR0 0x${vfBar.toString(16)} is not a ${show(vfSize)}-byte aligned 64-bit address with room for ${show(numVfs)} VFs`);
     const pf = this.pf.rid;
     const cap = this.pf.sriovOffset;
     this.configWrite(pf, 0x10, 4, Number(pfBar));
@@ -278,7 +279,7 @@ export class NicPcie {
   queues(fn: number): QueueBlock {
     if (fn === 0) return this.pfQueues;
     const b = this.vfBlock(fn, true);
-    if (b === undefined) throw new NicError('nic.no-such-function', `VF ${fn} does not exist (${this.pf.enabledVfs} VFs enabled)`);
+    if (b === undefined) throw new NicError('nic.no-such-function', `VF ${show(fn)} does not exist (${this.pf.enabledVfs} VFs enabled)`);
     return b;
   }
 
@@ -388,7 +389,7 @@ export class NicPcie {
   }
 
   private existing(vf: number): void {
-    if (!this.vfExists(vf)) throw new NicError('nic.no-such-function', `VF ${vf} does not exist (${this.pf.enabledVfs} VFs enabled)`);
+    if (!this.vfExists(vf)) throw new NicError('nic.no-such-function', `VF ${show(vf)} does not exist (${this.pf.enabledVfs} VFs enabled)`);
   }
 
   /**
@@ -452,7 +453,7 @@ export class NicPcie {
    * @throws {NicError} `nic.bad-mac` for a group address or a number that is not a 48-bit address.
    */
   setPfMac(mac: Mac): void {
-    if (!Number.isSafeInteger(mac) || mac < 0 || mac > 0xffff_ffff_ffff || Math.floor(mac / 2 ** 40) % 2 === 1) throw new NicError('nic.bad-mac', `${String(mac)} is not an individual 48-bit MAC address`);
+    if (!Number.isSafeInteger(mac) || mac < 0 || mac > 0xffff_ffff_ffff || Math.floor(mac / 2 ** 40) % 2 === 1) throw new NicError('nic.bad-mac', `${show(mac)} is not an individual 48-bit MAC address`);
     const { lo, hi } = macToRegs(mac);
     this.pfQueues.write(QUEUE_BLOCK.macLo, 4, lo);
     this.pfQueues.write(QUEUE_BLOCK.macHi, 4, (this.pfQueues.read(QUEUE_BLOCK.macHi, 4) & 0xffff_0000) | hi);
@@ -506,8 +507,8 @@ export class NicPcie {
   // ----------------------------------------------------------------------------------------------
 
   private checkMem(addr: bigint, size: AccessSize): void {
-    if (size !== 1 && size !== 2 && size !== 4) throw new AccessError('access.bad-size', `memory access size ${String(size)} is not 1, 2 or 4 bytes`);
-    if (typeof addr !== 'bigint') throw new AccessError('access.bad-offset', `memory address ${String(addr)} is not a bigint`);
+    if (size !== 1 && size !== 2 && size !== 4) throw new AccessError('access.bad-size', `memory access size ${show(size)} is not 1, 2 or 4 bytes`);
+    if (typeof addr !== 'bigint') throw new AccessError('access.bad-offset', `memory address ${show(addr)} is not a bigint`);
     if (addr < 0n || addr + BigInt(size) > 1n << 64n) throw new AccessError('access.out-of-range', `${size}-byte access at 0x${addr.toString(16)} leaves the 64-bit address space`);
     if (addr % BigInt(size) !== 0n) throw new AccessError('access.misaligned', `${size}-byte access at 0x${addr.toString(16)} is not naturally aligned`);
   }
@@ -557,7 +558,7 @@ export class NicPcie {
   memWrite(addr: bigint, size: AccessSize, value: number): void {
     this.checkMem(addr, size);
     const max = size === 4 ? 0xffff_ffff : size === 2 ? 0xffff : 0xff;
-    if (!Number.isInteger(value) || value > max || value < (size === 4 ? -0x8000_0000 : 0)) throw new AccessError('access.value-too-wide', `value ${value} does not fit a ${size}-byte write`);
+    if (!Number.isInteger(value) || value > max || value < (size === 4 ? -0x8000_0000 : 0)) throw new AccessError('access.value-too-wide', `value ${show(value)} does not fit a ${size}-byte write`);
     const t = this.target(addr, true);
     if (t === undefined) {
       this.unclaimed(addr, size, 'write');

@@ -1,3 +1,4 @@
+import { show } from '../regs/errors.js';
 import type { AccessSize } from '../bits/bits.js';
 import { defineBlock, type CheckedBlock, type RegisterDef } from '../regs/define.js';
 import type { Diagnostic, DiagnosticSink } from '../regs/diagnostics.js';
@@ -168,9 +169,9 @@ const layouts = new Map<string, Layout>();
  * @category NIC
  */
 export function pfControlLayout(totalVfs: number, size: number): Layout {
-  if (!Number.isInteger(totalVfs) || totalVfs < 1 || totalVfs > 4096) throw new NicError('nic.bad-option', `TotalVFs ${totalVfs} is not 1..4096`);
+  if (!Number.isInteger(totalVfs) || totalVfs < 1 || totalVfs > 4096) throw new NicError('nic.bad-option', `TotalVFs ${show(totalVfs)} is not 1..4096`);
   const end = PF_CONTROL.table + totalVfs * PF_CONTROL.entrySize;
-  if (!Number.isInteger(size) || size < end || size % 4 !== 0) throw new NicError('nic.bad-option', `a PF control block of ${size} bytes cannot hold ${totalVfs} VF entries (${end} bytes)`);
+  if (!Number.isInteger(size) || size < end || size % 4 !== 0) throw new NicError('nic.bad-option', `a PF control block of ${show(size)} bytes cannot hold ${show(totalVfs)} VF entries (${show(end)} bytes)`);
   const key = `${totalVfs}/${size}`;
   let l = layouts.get(key);
   if (l === undefined) {
@@ -275,7 +276,7 @@ export class PfControlBlock {
    * @throws {NicError} `nic.no-such-function` if `vf` is not 1..TotalVFs.
    */
   entryOffset(vf: number): number {
-    if (!Number.isInteger(vf) || vf < 1 || vf > this.totalVfs) throw new NicError('nic.no-such-function', `VF ${vf} is not 1..${this.totalVfs}`);
+    if (!Number.isInteger(vf) || vf < 1 || vf > this.totalVfs) throw new NicError('nic.no-such-function', `VF ${show(vf)} is not 1..${this.totalVfs}`);
     return PF_CONTROL.table + (vf - 1) * PF_CONTROL.entrySize;
   }
 
@@ -306,7 +307,7 @@ export class PfControlBlock {
    */
   setVfMac(vf: number, mac: Mac): void {
     const at = this.entryOffset(vf);
-    if (!Number.isSafeInteger(mac) || mac < 0 || mac > 0xffff_ffff_ffff) throw new NicError('nic.bad-mac', `${String(mac)} is not a 48-bit MAC address`);
+    if (!Number.isSafeInteger(mac) || mac < 0 || mac > 0xffff_ffff_ffff) throw new NicError('nic.bad-mac', `${show(mac)} is not a 48-bit MAC address`);
     if (Math.floor(mac / 2 ** 40) % 2 === 1) throw new NicError('nic.bad-mac', 'a VF cannot be assigned a group (multicast or broadcast) address');
     const { lo, hi } = macToRegs(mac);
     this.space.write(at + PF_CONTROL.macHi, 4, (this.space.read(at + PF_CONTROL.macHi, 4) & 0xffff_0000) | hi);
@@ -321,8 +322,8 @@ export class PfControlBlock {
    */
   setVfVlan(vf: number, vlan: number, qos = 0): void {
     const at = this.entryOffset(vf);
-    if (!Number.isInteger(vlan) || vlan < 0 || vlan > 4094) throw new NicError('nic.bad-vlan', `VLAN ID ${vlan} is not 0..4094`);
-    if (!Number.isInteger(qos) || qos < 0 || qos > 7) throw new NicError('nic.bad-vlan', `priority ${qos} is not 0..7`);
+    if (!Number.isInteger(vlan) || vlan < 0 || vlan > 4094) throw new NicError('nic.bad-vlan', `VLAN ID ${show(vlan)} is not 0..4094`);
+    if (!Number.isInteger(qos) || qos < 0 || qos > 7) throw new NicError('nic.bad-vlan', `priority ${show(qos)} is not 0..7`);
     this.space.write(at + PF_CONTROL.vlan, 4, (this.space.read(at + PF_CONTROL.vlan, 4) & 0xffff_8000) | (qos << 12) | vlan);
   }
 
@@ -357,7 +358,7 @@ export class PfControlBlock {
    */
   setVfLinkState(vf: number, state: VfLinkState): void {
     const code = LINK_STATES.indexOf(state);
-    if (code < 0) throw new NicError('nic.bad-link-state', `link state '${String(state)}' is not auto, enable or disable`);
+    if (code < 0) throw new NicError('nic.bad-link-state', `link state '${show(state)}' is not auto, enable or disable`);
     this.setFlags(vf, 0xc, code << 2);
   }
 
@@ -382,7 +383,7 @@ export class PfControlBlock {
    * @throws {NicError} `nic.bad-option` for a mode other than veb or vepa.
    */
   setSwitchMode(mode: SwitchMode): void {
-    if (mode !== 'veb' && mode !== 'vepa') throw new NicError('nic.bad-option', `switch mode '${String(mode)}' is not veb or vepa`);
+    if (mode !== 'veb' && mode !== 'vepa') throw new NicError('nic.bad-option', `switch mode '${show(mode)}' is not veb or vepa`);
     this.space.write(PF_CONTROL.switchMode, 4, (this.space.read(PF_CONTROL.switchMode, 4) & ~1) | (mode === 'vepa' ? 1 : 0));
   }
 

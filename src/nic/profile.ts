@@ -1,3 +1,4 @@
+import { show } from '../regs/errors.js';
 import type { BarSpec } from '../config/bar.js';
 import { CAP_ID, type CapabilityDef } from '../config/cap/capability.js';
 import type { PostResetHook } from '../regs/space.js';
@@ -130,7 +131,7 @@ export function nicDeviceProfile(totalVfs: number, hooks: NicResetHooks): NicPro
 }
 
 function buildProfile(totalVfs: number, hooks: NicResetHooks | undefined): NicProfile {
-  if (!Number.isInteger(totalVfs) || totalVfs < 1 || totalVfs > NIC_MAX_VFS) throw new NicError('nic.bad-option', `TotalVFs ${totalVfs} is not 1..${NIC_MAX_VFS}`);
+  if (!Number.isInteger(totalVfs) || totalVfs < 1 || totalVfs > NIC_MAX_VFS) throw new NicError('nic.bad-option', `TotalVFs ${show(totalVfs)} is not 1..${NIC_MAX_VFS}`);
   const igb = igbProfile(1).pfs[0]!;
   const caps = (igb.capabilities ?? []).filter((c) => c.id !== CAP_ID.msix);
   const pf: PfProfile = {

@@ -1,3 +1,4 @@
+import { show } from '../regs/errors.js';
 import type { AccessSize } from '../bits/bits.js';
 import { defineBlock, type CheckedBlock, type RegisterDef } from '../regs/define.js';
 import type { Diagnostic, DiagnosticSink } from '../regs/diagnostics.js';
@@ -314,7 +315,7 @@ export class QueueBlock {
    * @throws {NicError} `nic.bad-option` if `fn` is not 0..65535.
    */
   constructor(options: QueueBlockOptions) {
-    if (!Number.isInteger(options.fn) || options.fn < 0 || options.fn > 0xffff) throw new NicError('nic.bad-option', `function ${options.fn} is not 0..65535`);
+    if (!Number.isInteger(options.fn) || options.fn < 0 || options.fn > 0xffff) throw new NicError('nic.bad-option', `function ${show(options.fn)} is not 0..65535`);
     this.fn = options.fn;
     this.sink = options.onDiagnostic;
     this.onTxPosted = options.onTxPosted;

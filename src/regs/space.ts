@@ -3,7 +3,7 @@ import type { ResetKind } from './access.js';
 import { ACCESS_INFO } from './access.js';
 import type { FieldInfo } from './define.js';
 import type { Diagnostic, DiagnosticSink } from './diagnostics.js';
-import { AccessError, LayoutError } from './errors.js';
+import { AccessError, LayoutError, show } from './errors.js';
 import type { Layout, PlacedRegister } from './layout.js';
 
 /**
@@ -174,8 +174,8 @@ export class RegisterSpace {
   }
 
   private check(offset: number, size: number): void {
-    if (size !== 1 && size !== 2 && size !== 4) throw new AccessError('access.bad-size', `access size ${size} is not 1, 2 or 4 bytes`);
-    if (!Number.isInteger(offset)) throw new AccessError('access.bad-offset', `offset ${offset} is not an integer`);
+    if (size !== 1 && size !== 2 && size !== 4) throw new AccessError('access.bad-size', `access size ${show(size)} is not 1, 2 or 4 bytes`);
+    if (!Number.isInteger(offset)) throw new AccessError('access.bad-offset', `offset ${show(offset)} is not an integer`);
     if (offset < 0 || offset + size > this.layout.size) {
       throw new AccessError('access.out-of-range', `${size}-byte access at 0x${offset.toString(16)} leaves the ${this.layout.size}-byte space`);
     }
@@ -188,7 +188,8 @@ export class RegisterSpace {
    * @throws {AccessError} If the access is not 1, 2 or 4 naturally aligned bytes inside the space.
    */
   read(offset: number, size: AccessSize): number {
-    if (size === 4 && (offset & 3) === 0 && offset >>> 0 === offset && offset < this.limit) return this.words[offset >>> 2]!;
+    // typeof first: untyped callers can pass an object whose conversion to a number throws.
+    if (size === 4 && typeof offset === 'number' && (offset & 3) === 0 && offset >>> 0 === offset && offset < this.limit) return this.words[offset >>> 2]!;
     return this.readGeneral(offset, size);
   }
 
@@ -206,8 +207,8 @@ export class RegisterSpace {
   write(offset: number, size: AccessSize, value: number): void {
     // Fast path: an aligned, in-range DWORD write to a DWORD without hooks, diagnostics off.
     if (
-      size === 4 && (offset & 3) === 0 && offset >>> 0 === offset && offset < this.limit && this.plain[offset >>> 2] === 1 &&
-      (value >>> 0 === value || (value | 0) === value)
+      size === 4 && typeof offset === 'number' && (offset & 3) === 0 && offset >>> 0 === offset && offset < this.limit && this.plain[offset >>> 2] === 1 &&
+      typeof value === 'number' && (value >>> 0 === value || (value | 0) === value)
     ) {
       const di = offset >>> 2;
       const v = value >>> 0;
@@ -225,7 +226,7 @@ export class RegisterSpace {
     this.check(offset, size);
     const max = SIZE_MASK[size];
     if (!Number.isInteger(value) || value > max || value < (size === 4 ? -0x8000_0000 : 0)) {
-      throw new AccessError('access.value-too-wide', `value ${value} does not fit a ${size}-byte write`);
+      throw new AccessError('access.value-too-wide', `value ${show(value)} does not fit a ${size}-byte write`);
     }
     const di = offset >>> 2;
     const sh = (offset & 3) * 8;
@@ -354,7 +355,7 @@ export class RegisterSpace {
     if (!ACCESS_INFO[f.access].hwWrite) throw new AccessError('access.not-hw-writable', `${qname}.${field} is ${f.access}: hardware does not change it after initialisation`);
     const width = f.hi - f.lo + 1;
     if (!Number.isInteger(value) || value < 0 || value > 2 ** width - 1) {
-      throw new AccessError('access.value-too-wide', `value ${value} does not fit ${qname}.${field} (${width} bits)`);
+      throw new AccessError('access.value-too-wide', `value ${show(value)} does not fit ${qname}.${field} (${width} bits)`);
     }
     this.setRegisterBits(r, f.mask, (value * 2 ** f.lo) >>> 0);
   }

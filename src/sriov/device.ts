@@ -7,14 +7,14 @@ import { pcieCapability } from '../config/cap/pcie.js';
 import type { ConfigSpace } from '../config/config-space.js';
 import type { AccessSize } from '../bits/bits.js';
 import type { Diagnostic, Severity } from '../regs/diagnostics.js';
-import { LayoutError } from '../regs/errors.js';
+import { LayoutError, show } from '../regs/errors.js';
 import type { ResetKind } from '../regs/access.js';
 import type { PostResetHook, PostWriteHook, PreWriteHook, WriteEvent } from '../regs/space.js';
 import { resolveOffsetStride, sriovCapability, SRIOV_HOOKS, SRIOV_SPEC, type SriovOptions } from './capability.js';
 import type { SriovPolicy } from './policy.js';
 import type { DeviceProfile, PfProfile } from './profile.js';
 import { routingId, vfNumberOf, vfRoutingId, type RoutingId } from './routing.js';
-import { SriovError, checkRid, show } from './errors.js';
+import { SriovError, checkRid } from './errors.js';
 
 /** The SR-IOV capability's register prefix inside a PF. */
 const CAP = 'ecap.sriov';

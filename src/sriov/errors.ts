@@ -1,3 +1,5 @@
+import { show } from '../regs/errors.js';
+
 /**
  * Stable codes of {@link SriovError}.
  * @category SR-IOV
@@ -25,19 +27,6 @@ export class SriovError extends RangeError {
   constructor(code: SriovErrorCode, message: string) {
     super(`${code}: ${message}`);
     this.code = code;
-  }
-}
-
-/**
- * A value for an error message, whatever an untyped caller passed (`String` itself throws for an
- * object without a prototype).
- * @internal
- */
-export function show(v: unknown): string {
-  try {
-    return typeof v === 'string' ? JSON.stringify(v) : String(v);
-  } catch {
-    return Object.prototype.toString.call(v);
   }
 }
 

@@ -1,7 +1,8 @@
 import { resolveOffsetStride } from './capability.js';
 import type { PhysicalFunction, SriovDevice } from './device.js';
 import { vfRoutingId } from './routing.js';
-import { SriovError, show } from './errors.js';
+import { SriovError } from './errors.js';
+import { show } from '../regs/errors.js';
 
 /**
  * Inputs to {@link linuxSriovEnable} that describe the host rather than the device.

@@ -6,7 +6,8 @@ import { deviceFromDump, type DumpDeviceOptions, type DumpedFunction } from './f
 import { linuxSriovEnable, type LinuxHost, type LinuxVerdict } from './linux.js';
 import type { DeviceProfile } from './profile.js';
 import { formatRid, reachable, type RoutingId } from './routing.js';
-import { SriovError, checkRid, show } from './errors.js';
+import { SriovError, checkRid } from './errors.js';
+import { show } from '../regs/errors.js';
 
 /**
  * The answer to a configuration read.

@@ -1,4 +1,5 @@
-import { SriovError, checkRid, show } from './errors.js';
+import { SriovError, checkRid } from './errors.js';
+import { show } from '../regs/errors.js';
 
 /**
  * A 16-bit PCIe Routing ID (bus number in bits 15:8, device/function in 7:0; under ARI the whole

@@ -419,7 +419,7 @@ describe('VF lifecycle (property)', () => {
 
 describe('the oracle under any arguments (property)', () => {
   /** Arguments a JavaScript caller might pass: plausible values, edges, and anything at all. */
-  const num = fc.oneof(fc.integer({ min: -2, max: 0x10002 }), fc.constantFrom(0.5, Number.NaN, Infinity, 2 ** 32, 2 ** 53), fc.anything());
+  const num = fc.oneof(fc.integer({ min: -2, max: 0x10002 }), fc.constantFrom(0.5, Number.NaN, Infinity, 2 ** 32, 2 ** 53, Object.create(null) as unknown), fc.anything());
   const question = fc.oneof(
     fc.record({ m: fc.constant('read' as const), args: fc.tuple(num, num, fc.oneof(fc.constantFrom(1, 2, 4), num)) }),
     fc.record({ m: fc.constant('write' as const), args: fc.tuple(num, num, fc.oneof(fc.constantFrom(1, 2, 4), num), num) }),
