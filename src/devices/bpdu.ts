@@ -1,3 +1,4 @@
+import { show } from '../bits/show.js';
 import { SimError } from '../sim/kernel.js';
 import type { Frame, Mac } from '../link/frame.js';
 
@@ -176,7 +177,7 @@ export function formatBridgeId(id: BridgeId): string {
 }
 
 function checkField(name: string, v: number, max: number): void {
-  if (!Number.isInteger(v) || v < 0 || v > max) throw new SimError('sim.bad-bpdu', `${name} ${v} is not an integer in 0..${max}`);
+  if (!Number.isInteger(v) || v < 0 || v > max) throw new SimError('sim.bad-bpdu', `${name} ${show(v)} is not an integer in 0..${show(max)}`);
 }
 
 function putId(b: Uint8Array, at: number, id: BridgeId): void {

@@ -1,4 +1,5 @@
-import type { Clocked } from '../sim/kernel.js';
+import { show } from '../bits/show.js';
+import { optionsObject, type Clocked } from '../sim/kernel.js';
 import { SimError } from '../sim/kernel.js';
 import { BurstPort, byteStarts, makeSegment, shifted, type Segment } from '../link/segment.js';
 
@@ -44,7 +45,8 @@ export class BurstHub implements Clocked {
 
   /** @throws {SimError} For a port count outside 2..1024 or a bad rate. */
   constructor(readonly name: string, options: HubOptions) {
-    if (!Number.isInteger(options.ports) || options.ports < 2 || options.ports > 1024) throw new SimError('sim.bad-option', `${name}: ${options.ports} ports (2..1024)`);
+    optionsObject(name, options);
+    if (!Number.isInteger(options.ports) || options.ports < 2 || options.ports > 1024) throw new SimError('sim.bad-option', `${name}: ${show(options.ports)} ports (2..1024)`);
     const n = options.ports;
     this.ports = Array.from({ length: n }, (_, i) => new BurstPort(`${name}.port${i}`));
     for (const p of this.ports) p.owner = this;

@@ -1,4 +1,5 @@
-import type { Clocked } from '../sim/kernel.js';
+import { show } from '../bits/show.js';
+import { optionsObject, type Clocked } from '../sim/kernel.js';
 import { SimError } from '../sim/kernel.js';
 import { SegmentLine } from '../link/burst-cable.js';
 import { BurstPort, byteStarts, shifted } from '../link/segment.js';
@@ -24,8 +25,9 @@ export class BurstRepeater implements Clocked {
 
   /** @throws {SimError} For a latency below 1 cycle. */
   constructor(readonly name: string, options: { readonly latency?: number } = {}) {
+    optionsObject(name, options);
     const latency = options.latency ?? 1;
-    if (!Number.isInteger(latency) || latency < 1) throw new SimError('sim.bad-option', `${name}: latency ${latency} is not a positive integer`);
+    if (!Number.isInteger(latency) || latency < 1) throw new SimError('sim.bad-option', `${name}: latency ${show(latency)} is not a positive integer`);
     const p: [BurstPort, BurstPort] = [new BurstPort(`${name}.port0`), new BurstPort(`${name}.port1`)];
     this.ports = p;
     for (const x of p) x.owner = this;

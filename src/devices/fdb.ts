@@ -1,3 +1,4 @@
+import { show } from '../bits/show.js';
 import { SimError } from '../sim/kernel.js';
 import type { Mac } from '../link/frame.js';
 import { DEFAULT_TIMING } from '../link/timing.js';
@@ -24,10 +25,10 @@ export const DEFAULT_AGEING_SECONDS = 300;
  * @category Layer 2
  */
 export function secondsToCycles(seconds: number, cycleNs: number = DEFAULT_TIMING.cycleNs): number {
-  if (!Number.isFinite(cycleNs) || cycleNs <= 0) throw new SimError('sim.bad-option', `cycle length ${cycleNs} ns is not a positive number`);
-  if (!Number.isFinite(seconds) || seconds < 0) throw new SimError('sim.bad-option', `duration ${seconds} s is not a non-negative number`);
+  if (!Number.isFinite(cycleNs) || cycleNs <= 0) throw new SimError('sim.bad-option', `cycle length ${show(cycleNs)} ns is not a positive number`);
+  if (!Number.isFinite(seconds) || seconds < 0) throw new SimError('sim.bad-option', `duration ${show(seconds)} s is not a non-negative number`);
   const c = Math.round((seconds * 1e9) / cycleNs);
-  if (!Number.isSafeInteger(c)) throw new SimError('sim.bad-option', `duration ${seconds} s is too long in ${cycleNs} ns cycles`);
+  if (!Number.isSafeInteger(c)) throw new SimError('sim.bad-option', `duration ${show(seconds)} s is too long in ${show(cycleNs)} ns cycles`);
   return c;
 }
 
@@ -134,7 +135,7 @@ const VIDS = 4096;
 
 /** Checks a non-negative safe integer option. */
 function count(what: string, v: number): number {
-  if (!Number.isSafeInteger(v) || v < 0) throw new SimError('sim.bad-option', `${what} ${v} is not a non-negative integer`);
+  if (!Number.isSafeInteger(v) || v < 0) throw new SimError('sim.bad-option', `${show(what)} ${show(v)} is not a non-negative integer`);
   return v;
 }
 
@@ -390,13 +391,13 @@ export class Fdb {
   }
 
   private tick(now: number): void {
-    if (!Number.isSafeInteger(now) || now < this.latest) throw new SimError('sim.bad-time', `cycle ${now} is not an integer at or after cycle ${this.latest}`);
+    if (!Number.isSafeInteger(now) || now < this.latest) throw new SimError('sim.bad-time', `cycle ${show(now)} is not an integer at or after cycle ${show(this.latest)}`);
     this.latest = now;
   }
 }
 
 function checkVid(vid: number): void {
-  if (!Number.isInteger(vid) || vid < 0 || vid >= VIDS) throw new SimError('sim.bad-vlan', `VLAN ID ${vid} is not in 0..4095`);
+  if (!Number.isInteger(vid) || vid < 0 || vid >= VIDS) throw new SimError('sim.bad-vlan', `VLAN ID ${show(vid)} is not in 0..4095`);
 }
 
 function view(vid: number, mac: Mac, e: Slot): FdbEntry {

@@ -1,3 +1,4 @@
+import { show } from '../bits/show.js';
 import { SimError } from '../sim/kernel.js';
 import { BROADCAST, isGroup, type Mac } from '../link/frame.js';
 import { DEFAULT_AGEING_CYCLES, Fdb, type StaticEntryOptions } from './fdb.js';
@@ -270,13 +271,13 @@ const STATES: readonly PortState[] = ['disabled', 'blocking', 'listening', 'lear
 const MAX_PORTS = 4096;
 
 function checkGroupFwdMask(mask: number): number {
-  if (!Number.isInteger(mask) || mask < 0 || mask > 0xffff) throw new SimError('sim.bad-option', `group_fwd_mask ${mask} is not a 16-bit value`);
+  if (!Number.isInteger(mask) || mask < 0 || mask > 0xffff) throw new SimError('sim.bad-option', `group_fwd_mask ${show(mask)} is not a 16-bit value`);
   if ((mask & GROUP_FWD_RESTRICTED) !== 0) throw new SimError('sim.bad-option', `group_fwd_mask 0x${mask.toString(16)} sets bits 0-2, which Linux refuses (bridge group address, PAUSE, LACP)`);
   return mask;
 }
 
 function checkUnicast(what: string, mac: Mac): void {
-  if (!Number.isSafeInteger(mac) || mac <= 0 || mac > 0xffff_ffff_ffff || isGroup(mac)) throw new SimError('sim.bad-option', `${what} ${mac} is not an individual, non-zero MAC address`);
+  if (!Number.isSafeInteger(mac) || mac <= 0 || mac > 0xffff_ffff_ffff || isGroup(mac)) throw new SimError('sim.bad-option', `${show(what)} ${show(mac)} is not an individual, non-zero MAC address`);
 }
 
 /**
@@ -337,9 +338,9 @@ export class ForwardingCore {
    * `groupFwdMask` (not 16 bits, bits 0–2 set, or set with the `ieee` profile) or local address.
    */
   constructor(ports: number, options: ForwardingOptions = {}) {
-    if (!Number.isInteger(ports) || ports < 1 || ports > MAX_PORTS) throw new SimError('sim.bad-option', `${ports} ports (1..${MAX_PORTS})`);
+    if (!Number.isInteger(ports) || ports < 1 || ports > MAX_PORTS) throw new SimError('sim.bad-option', `${show(ports)} ports (1..${MAX_PORTS})`);
     const profile = options.profile ?? 'ieee';
-    if (profile !== 'ieee' && profile !== 'linux') throw new SimError('sim.bad-option', `profile '${String(profile)}' (ieee or linux)`);
+    if (profile !== 'ieee' && profile !== 'linux') throw new SimError('sim.bad-option', `profile '${show(profile)}' (ieee or linux)`);
     this.portCount = ports;
     this.profile = profile;
     this.linux = profile === 'linux';
@@ -438,7 +439,7 @@ export class ForwardingCore {
     checkUnicast('static entry address', mac);
     const vid = options.vid ?? (this.vlanFiltering ? this.pvids[port]! : 0);
     if (this.vlanFiltering ? !Number.isInteger(vid) || vid < 1 || vid > 4094 : vid !== 0) {
-      throw new SimError('sim.bad-vlan', `static entry VID ${vid}: ${this.vlanFiltering ? 'must be 1..4094' : 'VLAN filtering is off, entries live in VID 0'}`);
+      throw new SimError('sim.bad-vlan', `static entry VID ${show(vid)}: ${this.vlanFiltering ? 'must be 1..4094' : 'VLAN filtering is off, entries live in VID 0'}`);
     }
     this.fdb.addStatic(vid, mac, port, { sticky: options.sticky === true, ...(options.now === undefined ? {} : { now: options.now }) });
   }
@@ -480,13 +481,13 @@ export class ForwardingCore {
    */
   configurePort(i: number, settings: PortSettings): void {
     this.checkPort(i);
-    if (settings.state !== undefined && !STATES.includes(settings.state)) throw new SimError('sim.bad-option', `port ${i}: state '${String(settings.state)}' (${STATES.join(', ')})`);
+    if (settings.state !== undefined && !STATES.includes(settings.state)) throw new SimError('sim.bad-option', `port ${show(i)}: state '${show(settings.state)}' (${STATES.join(', ')})`);
     const vlans = settings.vlans === undefined ? this.members[i]! : new Set(settings.vlans);
     const untagged = settings.untagged === undefined ? this.untaggedSets[i]! : new Set(settings.untagged);
     const pvid = settings.pvid ?? this.pvids[i]!;
-    for (const v of vlans) if (!Number.isInteger(v) || v < 1 || v > 4094) throw new SimError('sim.bad-vlan', `port ${i}: VLAN ${v} is not in 1..4094`);
-    if (pvid !== 0 && !vlans.has(pvid)) throw new SimError('sim.bad-vlan', `port ${i}: PVID ${pvid} is not a member VLAN`);
-    for (const v of untagged) if (!vlans.has(v)) throw new SimError('sim.bad-vlan', `port ${i}: untagged VLAN ${v} is not a member VLAN`);
+    for (const v of vlans) if (!Number.isInteger(v) || v < 1 || v > 4094) throw new SimError('sim.bad-vlan', `port ${show(i)}: VLAN ${show(v)} is not in 1..4094`);
+    if (pvid !== 0 && !vlans.has(pvid)) throw new SimError('sim.bad-vlan', `port ${show(i)}: PVID ${show(pvid)} is not a member VLAN`);
+    for (const v of untagged) if (!vlans.has(v)) throw new SimError('sim.bad-vlan', `port ${show(i)}: untagged VLAN ${show(v)} is not a member VLAN`);
     if (settings.learning !== undefined) this.learnOn[i] = settings.learning;
     if (settings.unicastFlood !== undefined) this.ucFlood[i] = settings.unicastFlood;
     if (settings.multicastFlood !== undefined) this.mcFlood[i] = settings.multicastFlood;
@@ -519,7 +520,7 @@ export class ForwardingCore {
     this.checkPort(ingress);
     const { src, dst } = frame;
     const tagVid = frame.vlan?.vid;
-    if (tagVid !== undefined && (!Number.isInteger(tagVid) || tagVid < 0 || tagVid > 4095)) throw new SimError('sim.bad-vlan', `frame tag VID ${tagVid} is not in 0..4095`);
+    if (tagVid !== undefined && (!Number.isInteger(tagVid) || tagVid < 0 || tagVid > 4095)) throw new SimError('sim.bad-vlan', `frame tag VID ${show(tagVid)} is not in 0..4095`);
     if (isGroup(src)) return this.drop('group-source');
     if (src === 0) return this.drop('zero-source');
     const state = this.states[ingress]!;
@@ -606,6 +607,6 @@ export class ForwardingCore {
   }
 
   private checkPort(i: number): void {
-    if (!Number.isInteger(i) || i < 0 || i >= this.portCount) throw new SimError('sim.bad-port', `port ${i} is not in 0..${this.portCount - 1}`);
+    if (!Number.isInteger(i) || i < 0 || i >= this.portCount) throw new SimError('sim.bad-port', `port ${show(i)} is not in 0..${this.portCount - 1}`);
   }
 }

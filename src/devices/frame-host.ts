@@ -1,4 +1,4 @@
-import { SimError, type Clocked, type Wire } from '../sim/kernel.js';
+import { optionsObject, SimError, type Clocked, type Wire } from '../sim/kernel.js';
 import { FramePort } from '../link/frame-cable.js';
 import { StationBase, type HostOptions } from './host.js';
 
@@ -40,6 +40,7 @@ export class FrameHost extends StationBase implements Clocked, Wire {
 
   /** @throws {SimError} `sim.bad-option` for half duplex, a bad rate or queue limit. */
   constructor(name: string, options: HostOptions) {
+    optionsObject(name, options);
     if (options.duplex === 'half') throw new SimError('sim.bad-option', `${name}: frame mode is full duplex only (use burst mode for CSMA/CD)`);
     if (options.onHeader !== undefined) throw new SimError('sim.bad-option', `${name}: frame mode does not relay cut-through (use burst mode)`);
     super(name, options);

@@ -1,4 +1,5 @@
-import type { Clocked } from '../sim/kernel.js';
+import { show } from '../bits/show.js';
+import { optionsObject, type Clocked } from '../sim/kernel.js';
 import { SimError, poke } from '../sim/kernel.js';
 import type { Rng } from '../sim/rng.js';
 import type { Segment } from '../link/segment.js';
@@ -232,6 +233,8 @@ export abstract class StationBase {
 
   /** @throws {SimError} For a bad rate or queue limit, or half duplex without a random stream. */
   constructor(readonly name: string, protected readonly options: HostOptions) {
+    optionsObject(name, options);
+    if (!Number.isSafeInteger(options.mac) || options.mac < 0 || options.mac > 0xffff_ffff_ffff) throw new SimError('sim.bad-option', `${name}: mac ${show(options.mac)} is not a 48-bit address`);
     this.mac = options.mac;
     this.cpb = cyclesPerByte(options.rate ?? 100, options.timing ?? DEFAULT_TIMING);
     this.half = options.duplex === 'half';
@@ -239,7 +242,7 @@ export abstract class StationBase {
     this.slot = this.extend ? GIGABIT_SLOT_BYTES : SLOT_BYTES;
     if (this.half && options.rng === undefined) throw new SimError('sim.bad-option', `${name}: half duplex needs a random stream for backoff`);
     this.queueLimit = options.queueLimit ?? 100;
-    if (!Number.isInteger(this.queueLimit) || this.queueLimit < 0) throw new SimError('sim.bad-option', `${name}: queue limit ${this.queueLimit}`);
+    if (!Number.isInteger(this.queueLimit) || this.queueLimit < 0) throw new SimError('sim.bad-option', `${name}: queue limit ${show(this.queueLimit)}`);
   }
 
   /** The port (symbol or burst mode). */
@@ -342,7 +345,7 @@ export abstract class StationBase {
    * @throws {SimError} `sim.bad-cycle` when `cycle` is not an integer in 0..2^53 − 3 (the kernel's clock stops at 2^53 − 2).
    */
   sendAt(cycle: number, frame: Frame): void {
-    if (!Number.isSafeInteger(cycle) || cycle < 0 || cycle >= Number.MAX_SAFE_INTEGER - 1) throw new SimError('sim.bad-cycle', `${this.name}: offer at cycle ${cycle} is not an integer in 0..2^53 − 3 (the clock stops at 2^53 − 2)`);
+    if (!Number.isSafeInteger(cycle) || cycle < 0 || cycle >= Number.MAX_SAFE_INTEGER - 1) throw new SimError('sim.bad-cycle', `${show(this.name)}: offer at cycle ${show(cycle)} is not an integer in 0..2^53 − 3 (the clock stops at 2^53 − 2)`);
     if (this.parent !== undefined) this.parent.childPoked(this);
     else poke(this);
     const entry = { cycle, bytes: encodeFrame(frame) };

@@ -1,4 +1,5 @@
-import type { Clocked } from '../sim/kernel.js';
+import { show } from '../bits/show.js';
+import { optionsObject, type Clocked } from '../sim/kernel.js';
 import { SimError } from '../sim/kernel.js';
 import { Port, type Symbol } from '../link/port.js';
 import { DEFAULT_TIMING, cyclesPerByte, type LinkTiming, type RateMbps } from '../link/timing.js';
@@ -85,7 +86,8 @@ export class Hub implements Clocked {
 
   /** @throws {SimError} For a port count outside 2..1024 or a bad rate. */
   constructor(readonly name: string, options: HubOptions) {
-    if (!Number.isInteger(options.ports) || options.ports < 2 || options.ports > 1024) throw new SimError('sim.bad-option', `${name}: ${options.ports} ports (2..1024)`);
+    optionsObject(name, options);
+    if (!Number.isInteger(options.ports) || options.ports < 2 || options.ports > 1024) throw new SimError('sim.bad-option', `${name}: ${show(options.ports)} ports (2..1024)`);
     this.ports = Array.from({ length: options.ports }, (_, i) => new Port(`${name}.port${i}`));
     for (const p of this.ports) p.owner = this;
     this.cpb = cyclesPerByte(options.rate ?? 100, options.timing ?? DEFAULT_TIMING);

@@ -1,3 +1,4 @@
+import { show } from '../bits/show.js';
 import type { Clocked } from '../sim/kernel.js';
 import { SimError } from '../sim/kernel.js';
 import { EXTENSION, type Port, type Symbol } from '../link/port.js';
@@ -75,11 +76,11 @@ function cycleTimeNs(cycle: number, cycleNs: number): bigint {
 }
 
 function checkTiming(name: string, timing: LinkTiming): void {
-  if (!Number.isFinite(timing.cycleNs) || timing.cycleNs <= 0) throw new SimError('sim.bad-option', `${name}: cycle length ${timing.cycleNs} ns`);
+  if (!Number.isFinite(timing.cycleNs) || timing.cycleNs <= 0) throw new SimError('sim.bad-option', `${name}: cycle length ${show(timing.cycleNs)} ns`);
 }
 
 function checkCount(name: string, what: string, n: number, min: number): void {
-  if (!Number.isInteger(n) || n < min) throw new SimError('sim.bad-option', `${name}: ${what} ${n} is not an integer ≥ ${min}`);
+  if (!Number.isInteger(n) || n < min) throw new SimError('sim.bad-option', `${name}: ${show(what)} ${show(n)} is not an integer ≥ ${show(min)}`);
 }
 
 /** The burst under way on one side of a port. @internal */

@@ -1,4 +1,5 @@
-import type { Clocked } from '../sim/kernel.js';
+import { show } from '../bits/show.js';
+import { optionsObject, type Clocked } from '../sim/kernel.js';
 import { SimError } from '../sim/kernel.js';
 import { Port, type Symbol } from '../link/port.js';
 
@@ -30,8 +31,9 @@ export class Repeater implements Clocked {
 
   /** @throws {SimError} For a latency below 1 cycle. */
   constructor(readonly name: string, options: { readonly latency?: number } = {}) {
+    optionsObject(name, options);
     this.latency = options.latency ?? 1;
-    if (!Number.isInteger(this.latency) || this.latency < 1) throw new SimError('sim.bad-option', `${name}: latency ${this.latency} is not a positive integer`);
+    if (!Number.isInteger(this.latency) || this.latency < 1) throw new SimError('sim.bad-option', `${name}: latency ${show(this.latency)} is not a positive integer`);
     this.ports = [new Port(`${name}.port0`), new Port(`${name}.port1`)];
     for (const p of this.ports) p.owner = this;
   }

@@ -1,3 +1,4 @@
+import { show } from '../bits/show.js';
 import { SimError } from '../sim/kernel.js';
 import type { Frame, Mac } from '../link/frame.js';
 import { DEFAULT_TIMING, type RateMbps } from '../link/timing.js';
@@ -250,7 +251,7 @@ const sameId = (a: BridgeId, b: BridgeId): boolean => a.priority === b.priority 
 function perPort<T>(name: string, v: T | readonly T[] | undefined, n: number, dflt: T): T[] {
   if (v === undefined) return new Array<T>(n).fill(dflt);
   if (Array.isArray(v)) {
-    if (v.length !== n) throw new SimError('sim.bad-option', `${name} has ${v.length} entries for ${n} ports`);
+    if (v.length !== n) throw new SimError('sim.bad-option', `${name} has ${show(v.length)} entries for ${show(n)} ports`);
     return [...(v as readonly T[])];
   }
   return new Array<T>(n).fill(v as T);
@@ -331,13 +332,13 @@ export class StpBridge {
    */
   constructor(options: StpBridgeOptions) {
     const n = options.ports;
-    if (!Number.isInteger(n) || n < 1 || n > 4095) throw new SimError('sim.bad-option', `${n} ports (1..4095)`);
+    if (!Number.isInteger(n) || n < 1 || n > 4095) throw new SimError('sim.bad-option', `${show(n)} ports (1..4095)`);
     const prio = options.bridgePriority ?? 32768;
     if (!Number.isInteger(prio) || prio < 0 || prio > 61440 || prio % 4096 !== 0) {
-      throw new SimError('sim.bad-option', `bridge priority ${prio} is not a multiple of 4096 in 0..61440`);
+      throw new SimError('sim.bad-option', `bridge priority ${show(prio)} is not a multiple of 4096 in 0..61440`);
     }
     if (!Number.isSafeInteger(options.bridgeMac) || options.bridgeMac < 0 || options.bridgeMac > 0xffff_ffff_ffff) {
-      throw new SimError('sim.bad-option', `bridge MAC ${options.bridgeMac} is not 48 bits`);
+      throw new SimError('sim.bad-option', `bridge MAC ${show(options.bridgeMac)} is not 48 bits`);
     }
     this.bridgeId = { priority: prio, mac: options.bridgeMac };
     this.ports = n;
@@ -347,22 +348,22 @@ export class StpBridge {
     const fwd = options.forwardDelay ?? STP_DEFAULT_TIMERS.forwardDelay;
     const hold = options.holdTime ?? STP_DEFAULT_TIMERS.holdTime;
     const range = (name: string, v: number, lo: number, hi: number): void => {
-      if (!Number.isFinite(v) || v < lo || v > hi) throw new SimError('sim.bad-option', `${name} ${v} s is outside ${lo}..${hi} s`);
+      if (!Number.isFinite(v) || v < lo || v > hi) throw new SimError('sim.bad-option', `${name} ${show(v)} s is outside ${show(lo)}..${show(hi)} s`);
     };
     range('hello time', hello, 1, 10);
     range('max age', maxAge, 6, 40);
     range('forward delay', fwd, 4, 30);
-    if (!Number.isFinite(hold) || hold <= 0 || hold > 10) throw new SimError('sim.bad-option', `hold time ${hold} s is outside (0, 10] s`);
+    if (!Number.isFinite(hold) || hold <= 0 || hold > 10) throw new SimError('sim.bad-option', `hold time ${show(hold)} s is outside (0, 10] s`);
     if (!(2 * (fwd - 1) >= maxAge && maxAge >= 2 * (hello + 1))) {
-      throw new SimError('sim.bad-option', `timers break 2 × (forwardDelay − 1) ≥ maxAge ≥ 2 × (helloTime + 1): forward delay ${fwd} s, max age ${maxAge} s, hello ${hello} s`);
+      throw new SimError('sim.bad-option', `timers break 2 × (forwardDelay − 1) ≥ maxAge ≥ 2 × (helloTime + 1): forward delay ${show(fwd)} s, max age ${show(maxAge)} s, hello ${show(hello)} s`);
     }
     const cycleNs = options.cycleNs ?? DEFAULT_TIMING.cycleNs;
     const scale = options.timeScale ?? 1;
-    if (!Number.isFinite(cycleNs) || cycleNs <= 0) throw new SimError('sim.bad-option', `cycleNs ${cycleNs} is not a positive number`);
-    if (!Number.isFinite(scale) || scale <= 0) throw new SimError('sim.bad-option', `timeScale ${scale} is not a positive number`);
+    if (!Number.isFinite(cycleNs) || cycleNs <= 0) throw new SimError('sim.bad-option', `cycleNs ${show(cycleNs)} is not a positive number`);
+    if (!Number.isFinite(scale) || scale <= 0) throw new SimError('sim.bad-option', `timeScale ${show(scale)} is not a positive number`);
     this.cyclesPerSecond = (scale * 1e9) / cycleNs;
     if (this.cyclesPerSecond < BPDU.ticksPerSecond * (1 - 1e-9)) {
-      throw new SimError('sim.bad-option', `timeScale ${scale} with ${cycleNs} ns cycles gives ${this.cyclesPerSecond} cycles per second, below one cycle per 1/256 s`);
+      throw new SimError('sim.bad-option', `timeScale ${show(scale)} with ${show(cycleNs)} ns cycles gives ${show(this.cyclesPerSecond)} cycles per second, below one cycle per 1/256 s`);
     }
     const ticks = (s: number): number => Math.round(s * BPDU.ticksPerSecond);
     this.bridgeHello = ticks(hello);
@@ -375,7 +376,7 @@ export class StpBridge {
     this.fwdDelay = this.bridgeFwdDelay;
 
     const start = options.start ?? 0;
-    if (!Number.isSafeInteger(start) || start < 0) throw new SimError('sim.bad-option', `start ${start} is not a non-negative integer cycle`);
+    if (!Number.isSafeInteger(start) || start < 0) throw new SimError('sim.bad-option', `start ${show(start)} is not a non-negative integer cycle`);
     this.clock = start;
 
     const pprio = perPort('portPriority', options.portPriority, n, 128);
@@ -387,13 +388,13 @@ export class StpBridge {
     this.port = [];
     for (let i = 0; i < n; i++) {
       const pp = pprio[i]!;
-      if (!Number.isInteger(pp) || pp < 0 || pp > 240 || pp % 16 !== 0) throw new SimError('sim.bad-option', `port ${i}: priority ${pp} is not a multiple of 16 in 0..240`);
+      if (!Number.isInteger(pp) || pp < 0 || pp > 240 || pp % 16 !== 0) throw new SimError('sim.bad-option', `port ${show(i)}: priority ${show(pp)} is not a multiple of 16 in 0..240`);
       const rateCost = STP_DEFAULT_PATH_COST[rates[i]!] as number | undefined;
-      if (rateCost === undefined) throw new SimError('sim.bad-option', `port ${i}: rate ${rates[i]} Mb/s is not 10, 100 or 1000`);
+      if (rateCost === undefined) throw new SimError('sim.bad-option', `port ${show(i)}: rate ${rates[i]} Mb/s is not 10, 100 or 1000`);
       const cost = costs === undefined ? rateCost : costs[i]!;
-      if (!Number.isInteger(cost) || cost < 1 || cost > 65535) throw new SimError('sim.bad-option', `port ${i}: path cost ${cost} is outside 1..65535`);
+      if (!Number.isInteger(cost) || cost < 1 || cost > 65535) throw new SimError('sim.bad-option', `port ${show(i)}: path cost ${show(cost)} is outside 1..65535`);
       const mac = macs[i]!;
-      if (!Number.isSafeInteger(mac) || mac < 0 || mac > 0xffff_ffff_ffff) throw new SimError('sim.bad-option', `port ${i}: MAC ${mac} is not 48 bits`);
+      if (!Number.isSafeInteger(mac) || mac < 0 || mac > 0xffff_ffff_ffff) throw new SimError('sim.bad-option', `port ${show(i)}: MAC ${show(mac)} is not 48 bits`);
       const id = ((pp << 8) | (i + 1)) >>> 0;
       this.port.push({
         index: i, id, cost, mac, state: up[i] === true ? 'blocking' : 'disabled',
@@ -621,7 +622,7 @@ export class StpBridge {
 
   private portAt(port: number): PortData {
     const p = Number.isInteger(port) ? this.port[port] : undefined;
-    if (p === undefined) throw new SimError('sim.bad-port', `port ${port} is not in 0..${this.ports - 1}`);
+    if (p === undefined) throw new SimError('sim.bad-port', `port ${show(port)} is not in 0..${this.ports - 1}`);
     return p;
   }
 
@@ -640,11 +641,11 @@ export class StpBridge {
 
   /** Fires every timer due by `now`, in time order, each at its own expiry cycle. */
   private advance(now: number): void {
-    if (!Number.isSafeInteger(now) || now < this.clock) throw new SimError('sim.bad-time', `cycle ${now} is before the bridge's clock ${this.clock}`);
+    if (!Number.isSafeInteger(now) || now < this.clock) throw new SimError('sim.bad-time', `cycle ${show(now)} is before the bridge's clock ${show(this.clock)}`);
     for (let t = this.earliest(); t <= now; t = this.earliest()) {
       this.clock = t;
       this.dirty = true;
-      if (!this.fireOne(t)) throw new SimError('sim.internal', `no STP timer due at cycle ${t}`);
+      if (!this.fireOne(t)) throw new SimError('sim.internal', `no STP timer due at cycle ${show(t)}`);
     }
     this.clock = now;
   }

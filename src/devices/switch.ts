@@ -1,4 +1,5 @@
-import type { Clocked, Wire } from '../sim/kernel.js';
+import { show } from '../bits/show.js';
+import { optionsObject, type Clocked, type Wire } from '../sim/kernel.js';
 import { SimError, poke } from '../sim/kernel.js';
 import { EventSchedule } from '../sim/schedule.js';
 import type { Rng } from '../sim/rng.js';
@@ -154,8 +155,9 @@ export class Switch<M extends LinkMode = 'symbol'> implements Clocked {
 
   /** @throws {SimError} `sim.bad-option` for a bad port count, link mode, rate or duplex list, half duplex without `rng`, or half duplex or cut-through in frame mode; as {@link ForwardingCore} and {@link StpBridge} for their options. */
   constructor(readonly name: string, options: SwitchOptions<M>) {
+    optionsObject(name, options);
     const n = options.ports;
-    if (!Number.isInteger(n) || n < 1 || n > 1024) throw new SimError('sim.bad-option', `${name}: ${n} ports (1..1024)`);
+    if (!Number.isInteger(n) || n < 1 || n > 1024) throw new SimError('sim.bad-option', `${name}: ${show(n)} ports (1..1024)`);
     const perPort = <T>(v: T | readonly T[] | undefined, dflt: T, what: string): T[] => {
       if (Array.isArray(v)) {
         if (v.length !== n) throw new SimError('sim.bad-option', `${name}: ${what} lists ${v.length} values for ${n} ports`);
@@ -166,7 +168,7 @@ export class Switch<M extends LinkMode = 'symbol'> implements Clocked {
     const rates = perPort<RateMbps>(options.rate, 100, 'rate');
     const duplex = perPort<'full' | 'half'>(options.duplex, 'full', 'duplex');
     const timing = options.timing ?? DEFAULT_TIMING;
-    if (options.mode !== undefined && options.mode !== 'symbol' && options.mode !== 'burst' && options.mode !== 'frame') throw new SimError('sim.bad-option', `${name}: link mode ${String(options.mode)} (symbol, burst or frame)`);
+    if (options.mode !== undefined && options.mode !== 'symbol' && options.mode !== 'burst' && options.mode !== 'frame') throw new SimError('sim.bad-option', `${name}: link mode ${show(options.mode)} (symbol, burst or frame)`);
     this.frameMode = options.mode === 'frame';
     if (this.frameMode && duplex.includes('half')) throw new SimError('sim.bad-option', `${name}: frame mode is full duplex only (use burst mode for half-duplex ports)`);
     if (this.frameMode && options.cutThrough === true) throw new SimError('sim.bad-option', `${name}: frame mode is store-and-forward only (use burst mode for cut-through)`);
@@ -175,6 +177,7 @@ export class Switch<M extends LinkMode = 'symbol'> implements Clocked {
     this.duplex = duplex;
     this.early = new Array<{ d: ForwardingDecision; cut: number[] } | undefined>(n).fill(undefined);
     const cutThrough = options.cutThrough === true;
+    if (!Number.isSafeInteger(options.mac) || options.mac < 0 || options.mac > 0xffff_ffff_ffff) throw new SimError('sim.bad-option', `${name}: mac ${show(options.mac)} is not a 48-bit address`);
     const portMac = (i: number): Mac => asMac(((options.mac as number) + 1 + i) % 2 ** 48);
     this.onForward = options.onForward;
     const fwd = options.forwarding ?? {};
@@ -183,7 +186,7 @@ export class Switch<M extends LinkMode = 'symbol'> implements Clocked {
     const Mac = options.mode === 'burst' ? BurstHost : this.frameMode ? FrameHost : Host;
     this.macs = Array.from({ length: n }, (_, i) => {
       const pname = `${name}.port${i}`;
-      if (duplex[i] === 'half' && options.rng === undefined) throw new SimError('sim.bad-option', `${name}: port ${i} is half duplex but no random stream was given (rng)`);
+      if (duplex[i] === 'half' && options.rng === undefined) throw new SimError('sim.bad-option', `${name}: port ${show(i)} is half duplex but no random stream was given (rng)`);
       const o: HostOptions = {
         mac: portMac(i), rate: rates[i]!, timing, duplex: duplex[i]!, promiscuous: true,
         ...(options.queueLimit === undefined ? {} : { queueLimit: options.queueLimit }),

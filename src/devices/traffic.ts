@@ -1,8 +1,9 @@
+import { show } from '../bits/show.js';
 import { SimError } from '../sim/kernel.js';
 import type { Rng } from '../sim/rng.js';
 
 function check(what: string, v: number, min: number): void {
-  if (!Number.isFinite(v) || v < min) throw new SimError('sim.bad-option', `${what} ${v} is not a number >= ${min}`);
+  if (!Number.isFinite(v) || v < min) throw new SimError('sim.bad-option', `${show(what)} ${show(v)} is not a number >= ${show(min)}`);
 }
 
 /**
@@ -17,7 +18,7 @@ function check(what: string, v: number, min: number): void {
 export function periodicSchedule(o: { readonly start: number; readonly interval: number; readonly count: number }): number[] {
   check('start', o.start, 0);
   check('interval', o.interval, 1);
-  if (!Number.isInteger(o.count) || o.count < 0) throw new SimError('sim.bad-option', `count ${o.count} is not a non-negative integer`);
+  if (!Number.isInteger(o.count) || o.count < 0) throw new SimError('sim.bad-option', `count ${show(o.count)} is not a non-negative integer`);
   return Array.from({ length: o.count }, (_, k) => Math.floor(o.start + k * o.interval));
 }
 
@@ -34,7 +35,7 @@ export function periodicSchedule(o: { readonly start: number; readonly interval:
 export function poissonSchedule(rng: Rng, o: { readonly start: number; readonly meanInterval: number; readonly count: number }): number[] {
   check('start', o.start, 0);
   check('meanInterval', o.meanInterval, 1);
-  if (!Number.isInteger(o.count) || o.count < 0) throw new SimError('sim.bad-option', `count ${o.count} is not a non-negative integer`);
+  if (!Number.isInteger(o.count) || o.count < 0) throw new SimError('sim.bad-option', `count ${show(o.count)} is not a non-negative integer`);
   const out: number[] = [];
   let t = o.start;
   for (let k = 0; k < o.count; k++) {

@@ -1,4 +1,4 @@
-import { poke, type Clocked, type Wire } from '../sim/kernel.js';
+import { optionsObject, poke, type Clocked, type Wire } from '../sim/kernel.js';
 import { attachCable } from './port.js';
 import type { Rng } from '../sim/rng.js';
 import { BurstPort, noiseKey, throughCable, type Segment } from './segment.js';
@@ -167,6 +167,7 @@ export class BurstCable implements Clocked {
 
   /** @throws {SimError} `sim.port-in-use` when a port already has a cable, `sim.bad-length` for a bad length. */
   constructor(readonly name: string, a: BurstPort, b: BurstPort, options: CableOptions, rng: Rng) {
+    optionsObject(name, options);
     attachCable(this, a, b, BurstPort);
     this.delay = delayCycles(options.metres, options.timing ?? DEFAULT_TIMING);
     this.attenuation = amplitudeAfter(options.metres);

@@ -1,4 +1,4 @@
-import type { Clocked } from '../sim/kernel.js';
+import { optionsObject, type Clocked } from '../sim/kernel.js';
 import type { Rng } from '../sim/rng.js';
 import { Port, attachCable, endOwners, type Symbol } from './port.js';
 import { noiseByte, noiseKey } from './segment.js';
@@ -74,6 +74,7 @@ export class Cable implements Clocked {
    * @throws {SimError} `sim.port-in-use` when a port already has a cable, `sim.bad-length` for a bad length.
    */
   constructor(readonly name: string, a: Port, b: Port, options: CableOptions, rng: Rng) {
+    optionsObject(name, options);
     attachCable(this, a, b, Port);
     this.ends = [a, b];
     this.delay = delayCycles(options.metres, options.timing ?? DEFAULT_TIMING);

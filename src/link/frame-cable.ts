@@ -1,4 +1,4 @@
-import type { Clocked } from '../sim/kernel.js';
+import { optionsObject, type Clocked } from '../sim/kernel.js';
 import type { Rng } from '../sim/rng.js';
 import { attachCable } from './port.js';
 import { withPreamble } from './frame.js';
@@ -184,6 +184,7 @@ export class FrameCable implements Clocked {
 
   /** @throws {SimError} `sim.port-in-use` when a port already has a cable, `sim.bad-length` for a bad length. */
   constructor(readonly name: string, a: FramePort, b: FramePort, options: CableOptions, rng: Rng) {
+    optionsObject(name, options);
     attachCable(this, a, b, FramePort);
     this.delay = delayCycles(options.metres, options.timing ?? DEFAULT_TIMING);
     this.attenuation = amplitudeAfter(options.metres);

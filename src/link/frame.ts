@@ -1,3 +1,5 @@
+import { show } from '../bits/show.js';
+
 /**
  * A 48-bit MAC address held as an integer (exact in a double), branded so a plain number is not
  * taken for one.
@@ -22,7 +24,7 @@ export const BROADCAST = 0xffff_ffff_ffff as Mac;
  */
 export function parseMac(text: string): Mac {
   const m = /^([0-9a-f]{2})([:-])([0-9a-f]{2})\2([0-9a-f]{2})\2([0-9a-f]{2})\2([0-9a-f]{2})\2([0-9a-f]{2})$/i.exec(text.trim());
-  if (m === null) throw new RangeError(`'${text}' is not a MAC address (six hex octets)`);
+  if (m === null) throw new RangeError(`'${show(text)}' is not a MAC address (six hex octets)`);
   let v = 0;
   for (const i of [1, 3, 4, 5, 6, 7]) v = v * 256 + parseInt(m[i]!, 16);
   return v as Mac;
@@ -38,7 +40,7 @@ export function parseMac(text: string): Mac {
  * @category Link
  */
 export function asMac(n: number): Mac {
-  if (!Number.isSafeInteger(n) || n < 0 || n > 0xffff_ffff_ffff) throw new RangeError(`${n} is not a 48-bit MAC address`);
+  if (!Number.isSafeInteger(n) || n < 0 || n > 0xffff_ffff_ffff) throw new RangeError(`${show(n)} is not a 48-bit MAC address`);
   return n as Mac;
 }
 
@@ -182,12 +184,12 @@ export const FRAME = {
  * @category Link
  */
 export function encodeFrame(f: Frame): Uint8Array {
-  if (!Number.isInteger(f.type) || f.type < 0 || f.type > 0xffff) throw new RangeError(`type ${f.type} is not 16 bits`);
-  if (f.type < 0x600 && f.type !== f.payload.length) throw new RangeError(`802.3 length ${f.type} differs from the payload's ${f.payload.length} bytes`);
+  if (!Number.isInteger(f.type) || f.type < 0 || f.type > 0xffff) throw new RangeError(`type ${show(f.type)} is not 16 bits`);
+  if (f.type < 0x600 && f.type !== f.payload.length) throw new RangeError(`802.3 length ${show(f.type)} differs from the payload's ${show(f.payload.length)} bytes`);
   const head = FRAME.header + (f.vlan === undefined ? 0 : FRAME.tag);
   const body = Math.max(head + f.payload.length, FRAME.min - FRAME.fcs);
   const total = body + FRAME.fcs;
-  if (total > (f.vlan === undefined ? FRAME.max : FRAME.maxTagged)) throw new RangeError(`frame of ${total} bytes exceeds the maximum`);
+  if (total > (f.vlan === undefined ? FRAME.max : FRAME.maxTagged)) throw new RangeError(`frame of ${show(total)} bytes exceeds the maximum`);
   const b = new Uint8Array(total);
   const putMac = (at: number, mac: Mac): void => {
     let v = mac as number;
@@ -201,7 +203,7 @@ export function encodeFrame(f: Frame): Uint8Array {
   let at = 12;
   if (f.vlan !== undefined) {
     const { pcp, dei, vid } = f.vlan;
-    if (!Number.isInteger(pcp) || pcp < 0 || pcp > 7 || !Number.isInteger(vid) || vid < 0 || vid > 4095) throw new RangeError(`VLAN tag pcp ${pcp} vid ${vid} out of range`);
+    if (!Number.isInteger(pcp) || pcp < 0 || pcp > 7 || !Number.isInteger(vid) || vid < 0 || vid > 4095) throw new RangeError(`VLAN tag pcp ${show(pcp)} vid ${show(vid)} out of range`);
     const tci = (pcp << 13) | (dei ? 0x1000 : 0) | vid;
     b.set([0x81, 0x00, tci >>> 8, tci & 0xff], 12);
     at = 16;

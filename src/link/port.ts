@@ -1,3 +1,4 @@
+import { show } from '../bits/show.js';
 import { SimError, type Clocked } from '../sim/kernel.js';
 
 /**
@@ -49,11 +50,11 @@ export function attachCable(cable: Clocked, a: CableEnd, b: CableEnd, type: abst
   for (const end of [a, b] as unknown[]) {
     if (!(end instanceof type)) {
       const what = typeof end === 'object' && end !== null ? `a ${end.constructor.name}` : String(end);
-      throw new SimError('sim.wrong-port', `cable ${cable.name} joins ${type.name}s; one end is ${what} (each link mode has its own ports and cables)`);
+      throw new SimError('sim.wrong-port', `cable ${show(cable.name)} joins ${show(type.name)}s; one end is ${show(what)} (each link mode has its own ports and cables)`);
     }
   }
-  if (a.cable !== undefined || b.cable !== undefined) throw new SimError('sim.port-in-use', `cable ${cable.name}: port ${a.cable !== undefined ? a.name : b.name} already has a cable`);
-  if (a === b) throw new SimError('sim.port-in-use', `cable ${cable.name}: both ends on ${a.name}`);
+  if (a.cable !== undefined || b.cable !== undefined) throw new SimError('sim.port-in-use', `cable ${show(cable.name)}: port ${a.cable !== undefined ? a.name : b.name} already has a cable`);
+  if (a === b) throw new SimError('sim.port-in-use', `cable ${show(cable.name)}: both ends on ${show(a.name)}`);
   a.cable = cable;
   b.cable = cable;
 }

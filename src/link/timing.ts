@@ -1,3 +1,4 @@
+import { show } from '../bits/show.js';
 import { SimError } from '../sim/kernel.js';
 
 /**
@@ -55,10 +56,13 @@ export const DEFAULT_TIMING: LinkTiming = { cycleNs: 8 };
  * @category Link
  */
 export function cyclesPerByte(rate: RateMbps, timing: LinkTiming = DEFAULT_TIMING): number {
+  if (typeof rate !== 'number' || typeof timing !== 'object' || timing === null || typeof timing.cycleNs !== 'number') {
+    throw new SimError('sim.bad-rate', `rate ${show(rate)} Mb/s with timing ${show(timing)} is not a number of Mb/s and { cycleNs: number }`);
+  }
   const ns = 8000 / rate;
   const c = ns / timing.cycleNs;
   if (![10, 100, 1000].includes(rate) || !Number.isInteger(c) || c < 1) {
-    throw new SimError('sim.bad-rate', `a byte at ${rate} Mb/s (${ns} ns) is not a whole number of ${timing.cycleNs} ns cycles`);
+    throw new SimError('sim.bad-rate', `a byte at ${show(rate)} Mb/s (${show(ns)} ns) is not a whole number of ${show(timing.cycleNs)} ns cycles`);
   }
   return c;
 }
@@ -74,10 +78,10 @@ export function cyclesPerByte(rate: RateMbps, timing: LinkTiming = DEFAULT_TIMIN
  * @category Link
  */
 export function delayCycles(metres: number, timing: LinkTiming = DEFAULT_TIMING): number {
-  if (!Number.isFinite(metres) || metres < 0) throw new SimError('sim.bad-length', `cable length ${metres} m is not a non-negative number`);
-  if (metres > CABLE.maxLength) throw new SimError('sim.bad-length', `cable length ${metres} m exceeds the model's ${CABLE.maxLength} m`);
+  if (!Number.isFinite(metres) || metres < 0) throw new SimError('sim.bad-length', `cable length ${show(metres)} m is not a non-negative number`);
+  if (metres > CABLE.maxLength) throw new SimError('sim.bad-length', `cable length ${show(metres)} m exceeds the model's ${show(CABLE.maxLength)} m`);
   const d = Math.max(1, Math.ceil((metres * CABLE.nsPerMetre) / timing.cycleNs));
-  if (d > 2 ** 40) throw new SimError('sim.bad-length', `cable length ${metres} m is ${d} cycles of ${timing.cycleNs} ns, beyond the model's 2^40`);
+  if (d > 2 ** 40) throw new SimError('sim.bad-length', `cable length ${show(metres)} m is ${show(d)} cycles of ${show(timing.cycleNs)} ns, beyond the model's 2^40`);
   return d;
 }
 

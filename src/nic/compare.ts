@@ -1,4 +1,4 @@
-import { show } from '../regs/errors.js';
+import { show } from '../bits/show.js';
 import { Kernel, type Clocked } from '../sim/kernel.js';
 import { Rng, streamSeed } from '../sim/rng.js';
 import { BurstCable } from '../link/burst-cable.js';

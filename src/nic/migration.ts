@@ -1,4 +1,4 @@
-import { show } from '../regs/errors.js';
+import { show } from '../bits/show.js';
 import type { Layout } from '../regs/layout.js';
 import { formatMac } from '../link/frame.js';
 import type { RoutingId } from '../sriov/routing.js';

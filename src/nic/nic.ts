@@ -1,4 +1,4 @@
-import { show } from '../regs/errors.js';
+import { show } from '../bits/show.js';
 import { poke, type Clocked } from '../sim/kernel.js';
 import { BurstHost } from '../devices/burst-host.js';
 import { ForwardingCore, type ForwardingDropReason, FORWARDING_DROP_REASONS, isReservedAddress } from '../devices/forwarding.js';
@@ -425,6 +425,7 @@ export class Nic implements Clocked {
    * @throws {SimError} For a rate the timing cannot express.
    */
   constructor(readonly name: string, options: NicOptions = {}) {
+    if (typeof options !== 'object' || options === null) throw new NicError('nic.bad-option', `${show(name)}: options must be an object, not ${show(options)}`);
     const uplinks = options.uplinks ?? 1;
     // Frame mode's MACs are timed events of the kernel; the NIC steps its port MACs itself, so it takes symbol or burst mode.
     if (options.mode !== undefined && options.mode !== 'symbol' && options.mode !== 'burst') throw new NicError('nic.bad-option', `link mode ${show(options.mode)} (the NIC's ports run in 'symbol' or 'burst' mode)`);
@@ -439,7 +440,7 @@ export class Nic implements Clocked {
     const queueLimit = options.uplinkQueueLimit ?? 128;
     if (!Number.isInteger(queueLimit) || queueLimit < 0) throw new NicError('nic.bad-option', `uplink queue limit ${show(queueLimit)}`);
     this.backPressure = options.uplinkBackPressure ?? true;
-    if (typeof this.backPressure !== 'boolean') throw new NicError('nic.bad-option', `uplinkBackPressure ${String(this.backPressure)} is not a boolean`);
+    if (typeof this.backPressure !== 'boolean') throw new NicError('nic.bad-option', `uplinkBackPressure ${show(this.backPressure)} is not a boolean`);
     // A port that queues nothing would hold the transmit engine back for ever.
     if (this.backPressure && queueLimit === 0) throw new NicError('nic.bad-option', 'uplink queue limit 0 with back-pressure would stall the transmit engine for ever');
     this.uplinkLimit = queueLimit;
@@ -452,6 +453,7 @@ export class Nic implements Clocked {
     for (let u = 0; u < uplinks; u++) this.core.configurePort(u, { vlans: ALL_VLANS, pvid: NATIVE_VLAN, untagged: [NATIVE_VLAN] });
     for (let vf = 1; vf <= totalVfs; vf++) this.core.configurePort(uplinks + vf, { state: 'disabled', learning: false, unicastFlood: false });
     const base = (options.mac ?? asMac(0x0200_4e49_4300)) as number;
+    if (!Number.isSafeInteger(base) || base < 0 || base > 0xffff_ffff_ffff) throw new NicError('nic.bad-mac', `${show(base)} is not a 48-bit MAC address`);
     const M = options.mode === 'burst' ? BurstHost : Host;
     this.macs = Array.from({ length: uplinks }, (_, i) => {
       const o: HostOptions = {
@@ -480,7 +482,7 @@ export class Nic implements Clocked {
    * @throws {NicError} `nic.no-such-function` for a function outside 0..TotalVFs.
    */
   functionPort(fn: number): number {
-    if (!Number.isInteger(fn) || fn < 0 || fn > this.pcie.profile.totalVfs) throw new NicError('nic.no-such-function', `function ${show(fn)} is not 0..${this.pcie.profile.totalVfs}`);
+    if (!Number.isInteger(fn) || fn < 0 || fn > this.pcie.profile.totalVfs) throw new NicError('nic.no-such-function', `function ${show(fn)} is not 0..${show(this.pcie.profile.totalVfs)}`);
     return this.uplinks + fn;
   }
 
@@ -947,7 +949,7 @@ export class FunctionDriver {
       return BigInt((p.configRead(p.pf.rid, 0x10, 4) & ~0xf) >>> 0);
     }
     const w = this.nic.pcie.vfWindow(this.fn);
-    if (w === undefined) throw new NicError('nic.no-such-function', `VF ${this.fn} has no BAR window (it does not exist, or VF BAR0 is not programmed)`);
+    if (w === undefined) throw new NicError('nic.no-such-function', `VF ${show(this.fn)} has no BAR window (it does not exist, or VF BAR0 is not programmed)`);
     return w.base;
   }
 

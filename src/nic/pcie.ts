@@ -1,4 +1,4 @@
-import { show } from '../regs/errors.js';
+import { show } from '../bits/show.js';
 import type { AccessSize } from '../bits/bits.js';
 import type { ConfigSpace } from '../config/config-space.js';
 import type { Diagnostic, DiagnosticSink } from '../regs/diagnostics.js';
@@ -217,7 +217,7 @@ export class NicPcie {
     const pfBar = o.pfBar0 ?? 0xfe00_0000n;
     const vfBar = o.vfBar0 ?? 0x1_0000_0000n;
     const { numVfs } = o;
-    if (!Number.isInteger(numVfs) || numVfs < 0 || numVfs > this.profile.totalVfs) throw new NicError('nic.bad-option', `NumVFs ${show(numVfs)} is not 0..${this.profile.totalVfs}`);
+    if (!Number.isInteger(numVfs) || numVfs < 0 || numVfs > this.profile.totalVfs) throw new NicError('nic.bad-option', `NumVFs ${show(numVfs)} is not 0..${show(this.profile.totalVfs)}`);
     const pfSize = BigInt(NIC_BAR.pfBar0Size);
     const vfSize = BigInt(NIC_BAR.vfBar0Size);
     if (typeof pfBar !== 'bigint' || pfBar < 0n || pfBar % pfSize !== 0n || pfBar + pfSize > 0x1_0000_0000n) throw new NicError('nic.bad-option', `PF BAR0 0x${pfBar.toString(16)} is not a ${show(pfSize)}-byte aligned 32-bit address`);
@@ -279,7 +279,7 @@ export class NicPcie {
   queues(fn: number): QueueBlock {
     if (fn === 0) return this.pfQueues;
     const b = this.vfBlock(fn, true);
-    if (b === undefined) throw new NicError('nic.no-such-function', `VF ${show(fn)} does not exist (${this.pf.enabledVfs} VFs enabled)`);
+    if (b === undefined) throw new NicError('nic.no-such-function', `VF ${show(fn)} does not exist (${show(this.pf.enabledVfs)} VFs enabled)`);
     return b;
   }
 
@@ -389,7 +389,7 @@ export class NicPcie {
   }
 
   private existing(vf: number): void {
-    if (!this.vfExists(vf)) throw new NicError('nic.no-such-function', `VF ${show(vf)} does not exist (${this.pf.enabledVfs} VFs enabled)`);
+    if (!this.vfExists(vf)) throw new NicError('nic.no-such-function', `VF ${show(vf)} does not exist (${show(this.pf.enabledVfs)} VFs enabled)`);
   }
 
   /**

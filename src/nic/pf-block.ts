@@ -1,4 +1,4 @@
-import { show } from '../regs/errors.js';
+import { show } from '../bits/show.js';
 import type { AccessSize } from '../bits/bits.js';
 import { defineBlock, type CheckedBlock, type RegisterDef } from '../regs/define.js';
 import type { Diagnostic, DiagnosticSink } from '../regs/diagnostics.js';
@@ -276,7 +276,7 @@ export class PfControlBlock {
    * @throws {NicError} `nic.no-such-function` if `vf` is not 1..TotalVFs.
    */
   entryOffset(vf: number): number {
-    if (!Number.isInteger(vf) || vf < 1 || vf > this.totalVfs) throw new NicError('nic.no-such-function', `VF ${show(vf)} is not 1..${this.totalVfs}`);
+    if (!Number.isInteger(vf) || vf < 1 || vf > this.totalVfs) throw new NicError('nic.no-such-function', `VF ${show(vf)} is not 1..${show(this.totalVfs)}`);
     return PF_CONTROL.table + (vf - 1) * PF_CONTROL.entrySize;
   }
 

@@ -1,4 +1,4 @@
-import { show } from '../regs/errors.js';
+import { show } from '../bits/show.js';
 import type { BarSpec } from '../config/bar.js';
 import { CAP_ID, type CapabilityDef } from '../config/cap/capability.js';
 import type { PostResetHook } from '../regs/space.js';

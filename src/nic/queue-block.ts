@@ -1,4 +1,4 @@
-import { show } from '../regs/errors.js';
+import { show } from '../bits/show.js';
 import type { AccessSize } from '../bits/bits.js';
 import { defineBlock, type CheckedBlock, type RegisterDef } from '../regs/define.js';
 import type { Diagnostic, DiagnosticSink } from '../regs/diagnostics.js';

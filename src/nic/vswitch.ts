@@ -1,4 +1,4 @@
-import { show } from '../regs/errors.js';
+import { show } from '../bits/show.js';
 import { poke, type Clocked } from '../sim/kernel.js';
 import { ForwardingCore, FORWARDING_DROP_REASONS, type ForwardingDropReason, type ForwardingOptions } from '../devices/forwarding.js';
 import { NicError } from './errors.js';
@@ -125,7 +125,7 @@ export class VSwitch implements Clocked {
     this.frameCycles = num('frameCycles', options.frameCycles, 375);
     this.perByte = num('copyCyclesPerByte', options.copyCyclesPerByte, 1 / 16);
     this.ringSize = options.ringSize ?? 256;
-    if (!Number.isInteger(this.ringSize) || this.ringSize < 1) throw new NicError('nic.bad-option', `${show(name)}: ring size ${this.ringSize} (>= 1)`);
+    if (!Number.isInteger(this.ringSize) || this.ringSize < 1) throw new NicError('nic.bad-option', `${show(name)}: ring size ${show(this.ringSize)} (>= 1)`);
     this.onOutput = options.onOutput;
     this.core = new ForwardingCore(n, { profile: 'linux', ...options.forwarding });
     this.rings = Array.from({ length: n }, () => []);
@@ -145,7 +145,7 @@ export class VSwitch implements Clocked {
    * @throws {NicError} `nic.bad-option` for a port out of range.
    */
   input(port: number, bytes: Uint8Array): boolean {
-    if (!Number.isInteger(port) || port < 0 || port >= this.rings.length) throw new NicError('nic.bad-option', `${this.name}: port ${show(port)} is not 0..${this.rings.length - 1}`);
+    if (!Number.isInteger(port) || port < 0 || port >= this.rings.length) throw new NicError('nic.bad-option', `${show(this.name)}: port ${show(port)} is not 0..${this.rings.length - 1}`);
     poke(this);
     const ring = this.rings[port]!;
     if (ring.length - this.ringHead[port]! >= this.ringSize) {

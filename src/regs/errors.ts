@@ -69,16 +69,3 @@ export class AccessError extends Error {
     this.code = code;
   }
 }
-
-/**
- * A value for an error message, whatever an untyped caller passed (`String` itself throws for an
- * object without a prototype).
- * @internal
- */
-export function show(v: unknown): string {
-  try {
-    return typeof v === 'string' ? JSON.stringify(v) : String(v);
-  } catch {
-    return Object.prototype.toString.call(v);
-  }
-}

@@ -3,7 +3,8 @@ import type { ResetKind } from './access.js';
 import { ACCESS_INFO } from './access.js';
 import type { FieldInfo } from './define.js';
 import type { Diagnostic, DiagnosticSink } from './diagnostics.js';
-import { AccessError, LayoutError, show } from './errors.js';
+import { AccessError, LayoutError } from './errors.js';
+import { show } from '../bits/show.js';
 import type { Layout, PlacedRegister } from './layout.js';
 
 /**

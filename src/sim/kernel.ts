@@ -1,3 +1,4 @@
+import { show } from '../bits/show.js';
 import { EventSchedule } from './schedule.js';
 import { Rng, streamSeed } from './rng.js';
 
@@ -107,6 +108,17 @@ function overflow(at: number): SimError {
 }
 
 /**
+ * `options` when it is an object (what an untyped caller passes may not be), else a
+ * `sim.bad-option` error naming the component; a `name` that is not a string is refused too.
+ * @internal
+ */
+export function optionsObject<T>(name: unknown, options: T): T {
+  if (typeof name !== 'string') throw new SimError('sim.bad-option', `a component's name must be a string, not ${show(name)}`);
+  if (typeof options !== 'object' || options === null) throw new SimError('sim.bad-option', `${name}: options must be an object, not ${show(options)}`);
+  return options;
+}
+
+/**
  * Options of {@link Kernel}.
  * @category Sim Kernel
  */
@@ -192,7 +204,7 @@ export class Kernel {
   /** @param options - seed and idle skipping. */
   constructor(options: KernelOptions = {}) {
     this.seed = options.seed ?? 1;
-    if (!Number.isInteger(this.seed)) throw new SimError('sim.bad-option', `seed ${this.seed} is not an integer`);
+    if (!Number.isInteger(this.seed)) throw new SimError('sim.bad-option', `seed ${show(this.seed)} is not an integer`);
     this.skipIdle = options.skipIdle ?? true;
   }
 
@@ -383,8 +395,8 @@ export class Kernel {
    */
   run(opts: { readonly cycles?: number; readonly until?: (k: Kernel) => boolean } = {}): StopReason {
     const budget = opts.cycles ?? Infinity;
-    if (budget !== Infinity && (!Number.isInteger(budget) || budget < 0)) throw new SimError('sim.bad-option', `cycles ${budget} is not a non-negative integer`);
-    if (budget !== Infinity && this.cycle + budget > MAX_CYCLE) throw new SimError('sim.bad-option', `cycles ${budget} from cycle ${this.cycle} would take the clock past cycle 2^53 − 2, where it stops`);
+    if (budget !== Infinity && (!Number.isInteger(budget) || budget < 0)) throw new SimError('sim.bad-option', `cycles ${show(budget)} is not a non-negative integer`);
+    if (budget !== Infinity && this.cycle + budget > MAX_CYCLE) throw new SimError('sim.bad-option', `cycles ${show(budget)} from cycle ${show(this.cycle)} would take the clock past cycle 2^53 − 2, where it stops`);
     const end = this.cycle + budget;
     if (this.wakeLists === undefined) {
       this.prepare();

@@ -1,4 +1,4 @@
-import { show } from '../regs/errors.js';
+import { show } from '../bits/show.js';
 
 /**
  * Stable codes of {@link SriovError}.

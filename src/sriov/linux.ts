@@ -2,7 +2,7 @@ import { resolveOffsetStride } from './capability.js';
 import type { PhysicalFunction, SriovDevice } from './device.js';
 import { vfRoutingId } from './routing.js';
 import { SriovError } from './errors.js';
-import { show } from '../regs/errors.js';
+import { show } from '../bits/show.js';
 
 /**
  * Inputs to {@link linuxSriovEnable} that describe the host rather than the device.

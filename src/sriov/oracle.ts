@@ -7,7 +7,7 @@ import { linuxSriovEnable, type LinuxHost, type LinuxVerdict } from './linux.js'
 import type { DeviceProfile } from './profile.js';
 import { formatRid, reachable, type RoutingId } from './routing.js';
 import { SriovError, checkRid } from './errors.js';
-import { show } from '../regs/errors.js';
+import { show } from '../bits/show.js';
 
 /**
  * The answer to a configuration read.

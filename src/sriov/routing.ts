@@ -1,5 +1,5 @@
 import { SriovError, checkRid } from './errors.js';
-import { show } from '../regs/errors.js';
+import { show } from '../bits/show.js';
 
 /**
  * A 16-bit PCIe Routing ID (bus number in bits 15:8, device/function in 7:0; under ARI the whole
