@@ -1,6 +1,6 @@
 import { show } from '../bits/show.js';
 import { SimError } from '../sim/kernel.js';
-import { BROADCAST, isGroup, type Mac } from '../link/frame.js';
+import { BROADCAST, isGroup, isMac, type Mac } from '../link/frame.js';
 import { DEFAULT_AGEING_CYCLES, Fdb, type StaticEntryOptions } from './fdb.js';
 
 /**
@@ -277,7 +277,7 @@ function checkGroupFwdMask(mask: number): number {
 }
 
 function checkUnicast(what: string, mac: Mac): void {
-  if (!Number.isSafeInteger(mac) || mac <= 0 || mac > 0xffff_ffff_ffff || isGroup(mac)) throw new SimError('sim.bad-option', `${show(what)} ${show(mac)} is not an individual, non-zero MAC address`);
+  if (!isMac(mac) || mac === 0 || isGroup(mac)) throw new SimError('sim.bad-option', `${show(what)} ${show(mac)} is not an individual, non-zero MAC address`);
 }
 
 /**

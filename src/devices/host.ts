@@ -3,7 +3,7 @@ import { optionsObject, type Clocked } from '../sim/kernel.js';
 import { SimError, poke } from '../sim/kernel.js';
 import type { Rng } from '../sim/rng.js';
 import type { Segment } from '../link/segment.js';
-import { BROADCAST, FRAME, decodeFrame, encodeFrame, isGroup, withPreamble, type DecodeResult, type Frame, type FrameDropReason, type Mac } from '../link/frame.js';
+import { BROADCAST, FRAME, decodeFrame, encodeFrame, isGroup, isMac, withPreamble, type DecodeResult, type Frame, type FrameDropReason, type Mac } from '../link/frame.js';
 import { EXTENSION, Port, type Symbol } from '../link/port.js';
 import { DEFAULT_TIMING, cyclesPerByte, type LinkTiming, type RateMbps } from '../link/timing.js';
 
@@ -234,7 +234,7 @@ export abstract class StationBase {
   /** @throws {SimError} For a bad rate or queue limit, or half duplex without a random stream. */
   constructor(readonly name: string, protected readonly options: HostOptions) {
     optionsObject(name, options);
-    if (!Number.isSafeInteger(options.mac) || options.mac < 0 || options.mac > 0xffff_ffff_ffff) throw new SimError('sim.bad-option', `${name}: mac ${show(options.mac)} is not a 48-bit address`);
+    if (!isMac(options.mac)) throw new SimError('sim.bad-option', `${name}: mac ${show(options.mac)} is not a 48-bit address`);
     this.mac = options.mac;
     this.cpb = cyclesPerByte(options.rate ?? 100, options.timing ?? DEFAULT_TIMING);
     this.half = options.duplex === 'half';

@@ -1,6 +1,6 @@
 import { show } from '../bits/show.js';
 import { SimError } from '../sim/kernel.js';
-import type { Frame, Mac } from '../link/frame.js';
+import { isMac, type Frame, type Mac } from '../link/frame.js';
 import { DEFAULT_TIMING, type RateMbps } from '../link/timing.js';
 import {
   BPDU, BPDU_DROP_REASONS, bpduFrame, compareBridgeIds, parseBpduFrame,
@@ -337,7 +337,7 @@ export class StpBridge {
     if (!Number.isInteger(prio) || prio < 0 || prio > 61440 || prio % 4096 !== 0) {
       throw new SimError('sim.bad-option', `bridge priority ${show(prio)} is not a multiple of 4096 in 0..61440`);
     }
-    if (!Number.isSafeInteger(options.bridgeMac) || options.bridgeMac < 0 || options.bridgeMac > 0xffff_ffff_ffff) {
+    if (!isMac(options.bridgeMac)) {
       throw new SimError('sim.bad-option', `bridge MAC ${show(options.bridgeMac)} is not 48 bits`);
     }
     this.bridgeId = { priority: prio, mac: options.bridgeMac };
@@ -394,7 +394,7 @@ export class StpBridge {
       const cost = costs === undefined ? rateCost : costs[i]!;
       if (!Number.isInteger(cost) || cost < 1 || cost > 65535) throw new SimError('sim.bad-option', `port ${show(i)}: path cost ${show(cost)} is outside 1..65535`);
       const mac = macs[i]!;
-      if (!Number.isSafeInteger(mac) || mac < 0 || mac > 0xffff_ffff_ffff) throw new SimError('sim.bad-option', `port ${show(i)}: MAC ${show(mac)} is not 48 bits`);
+      if (!isMac(mac)) throw new SimError('sim.bad-option', `port ${show(i)}: MAC ${show(mac)} is not 48 bits`);
       const id = ((pp << 8) | (i + 1)) >>> 0;
       this.port.push({
         index: i, id, cost, mac, state: up[i] === true ? 'blocking' : 'disabled',

@@ -3,7 +3,7 @@ import { optionsObject, type Clocked, type Wire } from '../sim/kernel.js';
 import { SimError, poke } from '../sim/kernel.js';
 import { EventSchedule } from '../sim/schedule.js';
 import type { Rng } from '../sim/rng.js';
-import { asMac, encodeFrame, type Frame, type Mac, type VlanTag } from '../link/frame.js';
+import { asMac, encodeFrame, isMac, type Frame, type Mac, type VlanTag } from '../link/frame.js';
 import type { RateMbps, LinkTiming } from '../link/timing.js';
 import { DEFAULT_TIMING } from '../link/timing.js';
 import { BurstHost } from './burst-host.js';
@@ -177,7 +177,7 @@ export class Switch<M extends LinkMode = 'symbol'> implements Clocked {
     this.duplex = duplex;
     this.early = new Array<{ d: ForwardingDecision; cut: number[] } | undefined>(n).fill(undefined);
     const cutThrough = options.cutThrough === true;
-    if (!Number.isSafeInteger(options.mac) || options.mac < 0 || options.mac > 0xffff_ffff_ffff) throw new SimError('sim.bad-option', `${name}: mac ${show(options.mac)} is not a 48-bit address`);
+    if (!isMac(options.mac)) throw new SimError('sim.bad-option', `${name}: mac ${show(options.mac)} is not a 48-bit address`);
     const portMac = (i: number): Mac => asMac(((options.mac as number) + 1 + i) % 2 ** 48);
     this.onForward = options.onForward;
     const fwd = options.forwarding ?? {};

@@ -30,6 +30,11 @@ export function parseMac(text: string): Mac {
   return v as Mac;
 }
 
+/** Whether `v` is a MAC address: an integer in 0..2^48 − 1 (the one test every layer uses). @internal */
+export function isMac(v: unknown): v is Mac {
+  return Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) <= 0xffff_ffff_ffff;
+}
+
 /**
  * Takes a number as a MAC address.
  * @throws {RangeError} If it is not an integer in 0..2^48 − 1.
@@ -40,7 +45,7 @@ export function parseMac(text: string): Mac {
  * @category Link
  */
 export function asMac(n: number): Mac {
-  if (!Number.isSafeInteger(n) || n < 0 || n > 0xffff_ffff_ffff) throw new RangeError(`${show(n)} is not a 48-bit MAC address`);
+  if (!isMac(n)) throw new RangeError(`${show(n)} is not a 48-bit MAC address`);
   return n as Mac;
 }
 

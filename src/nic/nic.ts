@@ -3,7 +3,7 @@ import { poke, type Clocked } from '../sim/kernel.js';
 import { BurstHost } from '../devices/burst-host.js';
 import { ForwardingCore, type ForwardingDropReason, FORWARDING_DROP_REASONS, isReservedAddress } from '../devices/forwarding.js';
 import { Host, type HostOptions, type StationBase } from '../devices/host.js';
-import { asMac, FRAME, isGroup, writeFcs, type Mac } from '../link/frame.js';
+import { asMac, FRAME, isGroup, isMac, writeFcs, type Mac } from '../link/frame.js';
 import { DEFAULT_TIMING, type LinkTiming, type RateMbps } from '../link/timing.js';
 import { NicError } from './errors.js';
 import { NicPcie, type FlushReason, type QueueFlushEvent } from './pcie.js';
@@ -453,7 +453,7 @@ export class Nic implements Clocked {
     for (let u = 0; u < uplinks; u++) this.core.configurePort(u, { vlans: ALL_VLANS, pvid: NATIVE_VLAN, untagged: [NATIVE_VLAN] });
     for (let vf = 1; vf <= totalVfs; vf++) this.core.configurePort(uplinks + vf, { state: 'disabled', learning: false, unicastFlood: false });
     const base = (options.mac ?? asMac(0x0200_4e49_4300)) as number;
-    if (!Number.isSafeInteger(base) || base < 0 || base > 0xffff_ffff_ffff) throw new NicError('nic.bad-mac', `${show(base)} is not a 48-bit MAC address`);
+    if (!isMac(base)) throw new NicError('nic.bad-mac', `${show(base)} is not a 48-bit MAC address`);
     const M = options.mode === 'burst' ? BurstHost : Host;
     this.macs = Array.from({ length: uplinks }, (_, i) => {
       const o: HostOptions = {

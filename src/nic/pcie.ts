@@ -7,7 +7,7 @@ import type { PostResetHook } from '../regs/space.js';
 import { SriovDevice, type PhysicalFunction, type Window } from '../sriov/device.js';
 import type { SriovPolicy } from '../sriov/policy.js';
 import type { RoutingId } from '../sriov/routing.js';
-import type { Mac } from '../link/frame.js';
+import { isMac, type Mac } from '../link/frame.js';
 import { NicError } from './errors.js';
 import { PfControlBlock, type SwitchMode, type VfConfig, type VfEntryField, type VfLinkState } from './pf-block.js';
 import { nicDeviceProfile, NIC_BAR, type NicProfile } from './profile.js';
@@ -453,7 +453,7 @@ export class NicPcie {
    * @throws {NicError} `nic.bad-mac` for a group address or a number that is not a 48-bit address.
    */
   setPfMac(mac: Mac): void {
-    if (!Number.isSafeInteger(mac) || mac < 0 || mac > 0xffff_ffff_ffff || Math.floor(mac / 2 ** 40) % 2 === 1) throw new NicError('nic.bad-mac', `${show(mac)} is not an individual 48-bit MAC address`);
+    if (!isMac(mac) || Math.floor(mac / 2 ** 40) % 2 === 1) throw new NicError('nic.bad-mac', `${show(mac)} is not an individual 48-bit MAC address`);
     const { lo, hi } = macToRegs(mac);
     this.pfQueues.write(QUEUE_BLOCK.macLo, 4, lo);
     this.pfQueues.write(QUEUE_BLOCK.macHi, 4, (this.pfQueues.read(QUEUE_BLOCK.macHi, 4) & 0xffff_0000) | hi);

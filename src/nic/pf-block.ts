@@ -4,7 +4,7 @@ import { defineBlock, type CheckedBlock, type RegisterDef } from '../regs/define
 import type { Diagnostic, DiagnosticSink } from '../regs/diagnostics.js';
 import { LayoutBuilder, type Layout } from '../regs/layout.js';
 import { RegisterSpace, type PostWriteHook, type PreWriteHook } from '../regs/space.js';
-import type { Mac } from '../link/frame.js';
+import { isMac, type Mac } from '../link/frame.js';
 import { NicError } from './errors.js';
 import { macToRegs, regsToMac } from './queue-block.js';
 
@@ -307,7 +307,7 @@ export class PfControlBlock {
    */
   setVfMac(vf: number, mac: Mac): void {
     const at = this.entryOffset(vf);
-    if (!Number.isSafeInteger(mac) || mac < 0 || mac > 0xffff_ffff_ffff) throw new NicError('nic.bad-mac', `${show(mac)} is not a 48-bit MAC address`);
+    if (!isMac(mac)) throw new NicError('nic.bad-mac', `${show(mac)} is not a 48-bit MAC address`);
     if (Math.floor(mac / 2 ** 40) % 2 === 1) throw new NicError('nic.bad-mac', 'a VF cannot be assigned a group (multicast or broadcast) address');
     const { lo, hi } = macToRegs(mac);
     this.space.write(at + PF_CONTROL.macHi, 4, (this.space.read(at + PF_CONTROL.macHi, 4) & 0xffff_0000) | hi);
