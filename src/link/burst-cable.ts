@@ -1,9 +1,7 @@
-import { optionsObject, poke, type Clocked, type Wire } from '../sim/kernel.js';
-import { attachCable } from './port.js';
+import { poke, type Clocked, type Wire } from '../sim/kernel.js';
 import type { Rng } from '../sim/rng.js';
-import { BurstPort, noiseKey, throughCable, type Segment } from './segment.js';
-import { DEFAULT_TIMING, amplitudeAfter, delayCycles } from './timing.js';
-import type { CableOptions } from './cable.js';
+import { BurstPort, throughCable, type Segment } from './segment.js';
+import { setUpCable, type CableOptions } from './cable.js';
 
 /**
  * A polled burst-mode delay inside a device (a repeater's latency): the edges (segment changes) in
@@ -167,11 +165,9 @@ export class BurstCable implements Clocked {
 
   /** @throws {SimError} `sim.port-in-use` when a port already has a cable, `sim.bad-length` for a bad length. */
   constructor(readonly name: string, a: BurstPort, b: BurstPort, options: CableOptions, rng: Rng) {
-    optionsObject(name, options);
-    attachCable(this, a, b, BurstPort);
-    this.delay = delayCycles(options.metres, options.timing ?? DEFAULT_TIMING);
-    this.attenuation = amplitudeAfter(options.metres);
-    const key = noiseKey(rng);
+    const { delay, attenuation, key } = setUpCable(this, a, b, BurstPort, options, rng);
+    this.delay = delay;
+    this.attenuation = attenuation;
     const line = (to: BurstPort): CableLine =>
       new CableLine(to, this.delay, (s) => throughCable(s, this.delay, this.attenuation, key), (s, t0, t1) => {
         const last = s.noise[s.noise.length - 1];

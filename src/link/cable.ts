@@ -1,6 +1,6 @@
 import { optionsObject, type Clocked } from '../sim/kernel.js';
 import type { Rng } from '../sim/rng.js';
-import { Port, attachCable, endOwners, type Symbol } from './port.js';
+import { Port, attachCable, endOwners, type CableEnd, type Symbol } from './port.js';
 import { noiseByte, noiseKey } from './segment.js';
 import { DEFAULT_TIMING, belowThreshold, amplitudeAfter, delayCycles, type LinkTiming } from './timing.js';
 
@@ -44,6 +44,22 @@ export interface CableOptions {
 }
 
 /**
+ * What every cable does first, whatever its link mode: refuses options that are not an object,
+ * attaches to its two ports ({@link attachCable}), and derives its delay and attenuation from its
+ * length and its noise key from one draw of `rng` (the same draw in every mode, so a weak cable
+ * corrupts the same bytes the same way in all three).
+ * @throws {SimError} As {@link attachCable} and {@link delayCycles}; `sim.bad-option` for options that are not an object.
+ * @internal
+ */
+export function setUpCable(
+  cable: Clocked, a: CableEnd, b: CableEnd, type: abstract new (...args: never[]) => CableEnd, options: CableOptions, rng: Rng,
+): { readonly delay: number; readonly attenuation: number; readonly key: number } {
+  optionsObject(cable.name, options);
+  attachCable(cable, a, b, type);
+  return { delay: delayCycles(options.metres, options.timing ?? DEFAULT_TIMING), attenuation: amplitudeAfter(options.metres), key: noiseKey(rng) };
+}
+
+/**
  * A point-to-point cable in symbol mode: each direction is a delay line; what one end drives at
  * cycle t reaches the other end at t + delay, attenuated with length. A symbol weaker than the
  * receiver threshold arrives corrupted (the frame then fails its FCS).
@@ -74,12 +90,8 @@ export class Cable implements Clocked {
    * @throws {SimError} `sim.port-in-use` when a port already has a cable, `sim.bad-length` for a bad length.
    */
   constructor(readonly name: string, a: Port, b: Port, options: CableOptions, rng: Rng) {
-    optionsObject(name, options);
-    attachCable(this, a, b, Port);
+    ({ delay: this.delay, attenuation: this.attenuation, key: this.key } = setUpCable(this, a, b, Port, options, rng));
     this.ends = [a, b];
-    this.delay = delayCycles(options.metres, options.timing ?? DEFAULT_TIMING);
-    this.attenuation = amplitudeAfter(options.metres);
-    this.key = noiseKey(rng);
     // At most one symbol enters per cycle and each stays `delay` cycles, so delay + 1 slots would
     // always do; the ring starts small and doubles when full, so memory follows the symbols really
     // in flight, not the length of the cable (a kilometre-long cable must not allocate millions).

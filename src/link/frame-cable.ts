@@ -1,10 +1,9 @@
-import { optionsObject, type Clocked } from '../sim/kernel.js';
+import type { Clocked } from '../sim/kernel.js';
 import type { Rng } from '../sim/rng.js';
-import { attachCable } from './port.js';
 import { withPreamble } from './frame.js';
-import { noiseByte, noiseKey } from './segment.js';
-import { DEFAULT_TIMING, amplitudeAfter, belowThreshold, delayCycles } from './timing.js';
-import type { CableOptions } from './cable.js';
+import { noiseByte } from './segment.js';
+import { belowThreshold } from './timing.js';
+import { setUpCable, type CableOptions } from './cable.js';
 
 /**
  * A device's attachment to a frame-mode cable: it sends whole frames with their start cycle, and
@@ -184,12 +183,9 @@ export class FrameCable implements Clocked {
 
   /** @throws {SimError} `sim.port-in-use` when a port already has a cable, `sim.bad-length` for a bad length. */
   constructor(readonly name: string, a: FramePort, b: FramePort, options: CableOptions, rng: Rng) {
-    optionsObject(name, options);
-    attachCable(this, a, b, FramePort);
-    this.delay = delayCycles(options.metres, options.timing ?? DEFAULT_TIMING);
-    this.attenuation = amplitudeAfter(options.metres);
-    // The same draw as the other cables make, so a weak cable corrupts the same bytes the same way.
-    const key = noiseKey(rng);
+    const { delay, attenuation, key } = setUpCable(this, a, b, FramePort, options, rng);
+    this.delay = delay;
+    this.attenuation = attenuation;
     const weak = belowThreshold(this.attenuation);
     a.link = { far: b, delay: this.delay, weak, key, cable: this };
     b.link = { far: a, delay: this.delay, weak, key, cable: this };
