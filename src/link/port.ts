@@ -49,7 +49,8 @@ export interface CableEnd {
 export function attachCable(cable: Clocked, a: CableEnd, b: CableEnd, type: abstract new (...args: never[]) => CableEnd): void {
   for (const end of [a, b] as unknown[]) {
     if (!(end instanceof type)) {
-      const what = typeof end === 'object' && end !== null ? `a ${end.constructor.name}` : String(end);
+      const ctor = typeof end === 'object' && end !== null ? (end as { constructor?: { name?: unknown } }).constructor : undefined;
+      const what = ctor !== undefined ? `a ${show(ctor.name)}` : typeof end === 'object' && end !== null ? 'an object without a prototype' : show(end);
       throw new SimError('sim.wrong-port', `cable ${show(cable.name)} joins ${show(type.name)}s; one end is ${show(what)} (each link mode has its own ports and cables)`);
     }
   }

@@ -38,6 +38,7 @@ describe('frame mode', () => {
     expect(e.message).toContain('joins FramePorts; one end is a BurstPort');
     expect(simError(() => new BurstCable('c', burstHost.port, frameHost.port as never, { metres: 1 }, k.rng('c'))).code).toBe('sim.wrong-port');
     expect(simError(() => new Cable('c', symbolHost.port, burstHost.port as never, { metres: 1 }, k.rng('c'))).code).toBe('sim.wrong-port');
+    expect(simError(() => new Cable('c', symbolHost.port, Object.create(null) as never, { metres: 1 }, k.rng('c'))).message).toContain('one end is an object without a prototype');
     expect(frameHost.port.cable, 'nothing attached on refusal').toBeUndefined();
   });
 
