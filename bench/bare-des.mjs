@@ -10,23 +10,22 @@
 // cables. Used by bench/run.mjs; `node bench/bare-des.mjs [N]` runs it alone.
 
 /**
- * Runs the schedule `sched` (from ns3-workload.mjs) on N hosts and one switch; returns the frames
- * delivered to their destination.
+ * The binary heap of timed events both bare loops use: parallel typed arrays (time, kind and two
+ * integer arguments), earliest time first. `pop()` leaves the event it took in `t`, `k`, `a`, `b`.
  */
-export function bareSwitchDes(sched, n) {
-  const WIRE_NS = (64 + 8 + 12) * 80;
-  const DELAY_NS = 250;
-  const QUEUE = 100;
-  const offers = sched.offers;
-  const frames = offers.length;
-  const cap = frames * 4 + 16; // ample: at most a few events per frame in flight
-  const time = new Float64Array(cap);
-  const kind = new Uint8Array(cap);
-  const argA = new Int32Array(cap);
-  const argB = new Int32Array(cap);
-  let size = 0;
-  const push = (t, k, a, b) => {
-    let i = size++;
+class BareHeap {
+  constructor(cap) {
+    this.time = new Float64Array(cap);
+    this.kind = new Uint8Array(cap);
+    this.argA = new Int32Array(cap);
+    this.argB = new Int32Array(cap);
+    this.size = 0;
+    this.t = 0; this.k = 0; this.a = 0; this.b = 0;
+  }
+
+  push(t, k, a, b) {
+    const { time, kind, argA, argB } = this;
+    let i = this.size++;
     while (i > 0) {
       const p = (i - 1) >> 1;
       if (time[p] <= t) break;
@@ -34,11 +33,13 @@ export function bareSwitchDes(sched, n) {
       i = p;
     }
     time[i] = t; kind[i] = k; argA[i] = a; argB[i] = b;
-  };
-  let t = 0, k = 0, a = 0, b = 0;
-  const pop = () => {
-    t = time[0]; k = kind[0]; a = argA[0]; b = argB[0];
-    const lt = time[--size], lk = kind[size], la = argA[size], lb = argB[size];
+  }
+
+  pop() {
+    const { time, kind, argA, argB } = this;
+    this.t = time[0]; this.k = kind[0]; this.a = argA[0]; this.b = argB[0];
+    const size = --this.size;
+    const lt = time[size], lk = kind[size], la = argA[size], lb = argB[size];
     let i = 0;
     for (;;) {
       let c = 2 * i + 1;
@@ -49,7 +50,21 @@ export function bareSwitchDes(sched, n) {
       i = c;
     }
     time[i] = lt; kind[i] = lk; argA[i] = la; argB[i] = lb;
-  };
+  }
+}
+
+/**
+ * Runs the schedule `sched` (from ns3-workload.mjs) on N hosts and one switch; returns the frames
+ * delivered to their destination.
+ */
+export function bareSwitchDes(sched, n) {
+  const WIRE_NS = (64 + 8 + 12) * 80;
+  const DELAY_NS = 250;
+  const QUEUE = 100;
+  const offers = sched.offers;
+  const frames = offers.length;
+  const events = new BareHeap(frames * 4 + 16); // ample: at most a few events per frame in flight
+  let t = 0, k = 0, a = 0, b = 0;
   const src = new Int32Array(frames);
   const dst = new Int32Array(frames);
   const hostBusy = new Uint8Array(n);
@@ -68,16 +83,19 @@ export function bareSwitchDes(sched, n) {
     offerAt[i] = offers[i].timeNs;
   }
   let nextOffer = 0;
-  const hostSend = (h, f, now) => { hostBusy[h] = 1; push(now + WIRE_NS, HOST_DONE, h, f); push(now + WIRE_NS + DELAY_NS, AT_SWITCH, h, f); };
-  const portSend = (p, f, now) => { portBusy[p] = 1; push(now + WIRE_NS, PORT_DONE, p, f); push(now + WIRE_NS + DELAY_NS, AT_HOST, p, f); };
+  const hostSend = (h, f, now) => { hostBusy[h] = 1; events.push(now + WIRE_NS, HOST_DONE, h, f); events.push(now + WIRE_NS + DELAY_NS, AT_SWITCH, h, f); };
+  const portSend = (p, f, now) => { portBusy[p] = 1; events.push(now + WIRE_NS, PORT_DONE, p, f); events.push(now + WIRE_NS + DELAY_NS, AT_HOST, p, f); };
   const toPort = (p, f, now) => {
     if (portBusy[p] === 0) portSend(p, f, now);
     else if (portQ[p].length < QUEUE) portQ[p].push(f);
   };
-  while (size > 0 || nextOffer < frames) {
-    if (nextOffer < frames && (size === 0 || offerAt[nextOffer] < time[0])) {
+  while (events.size > 0 || nextOffer < frames) {
+    if (nextOffer < frames && (events.size === 0 || offerAt[nextOffer] < events.time[0])) {
       t = offerAt[nextOffer]; k = OFFER; a = src[nextOffer]; b = nextOffer; nextOffer++;
-    } else pop();
+    } else {
+      events.pop();
+      t = events.t; k = events.k; a = events.a; b = events.b;
+    }
     switch (k) {
       case OFFER:
         if (hostBusy[a] === 0) hostSend(a, b, t);
@@ -125,37 +143,8 @@ export function bareHubDes(sched, n, seed = 1) {
   const QUEUE = 100;
   const offers = sched.offers;
   const frames = offers.length;
-  const cap = 8 * n + 16;
-  const time = new Float64Array(cap);
-  const kind = new Uint8Array(cap);
-  const who = new Int32Array(cap);
-  const gens = new Int32Array(cap);
-  let size = 0;
-  const push = (t, k, h, g) => {
-    let i = size++;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (time[p] <= t) break;
-      time[i] = time[p]; kind[i] = kind[p]; who[i] = who[p]; gens[i] = gens[p];
-      i = p;
-    }
-    time[i] = t; kind[i] = k; who[i] = h; gens[i] = g;
-  };
+  const events = new BareHeap(8 * n + 16); // events carry the host (a) and its generation (b)
   let t = 0, k = 0, h = 0, g = 0;
-  const pop = () => {
-    t = time[0]; k = kind[0]; h = who[0]; g = gens[0];
-    const lt = time[--size], lk = kind[size], lh = who[size], lg = gens[size];
-    let i = 0;
-    for (;;) {
-      let c = 2 * i + 1;
-      if (c >= size) break;
-      if (c + 1 < size && time[c + 1] < time[c]) c++;
-      if (time[c] >= lt) break;
-      time[i] = time[c]; kind[i] = kind[c]; who[i] = who[c]; gens[i] = gens[c];
-      i = c;
-    }
-    time[i] = lt; kind[i] = lk; who[i] = lh; gens[i] = lg;
-  };
   let s = (seed ^ 0x9e3779b9) >>> 0; // mulberry32 for the backoff draws
   const rand = () => {
     s = (s + 0x6d2b79f5) >>> 0;
@@ -176,7 +165,7 @@ export function bareHubDes(sched, n, seed = 1) {
   const qHead = new Int32Array(n);
   let delivered = 0, collisions = 0, nextOffer = 0;
   const queued = (x) => q[x].length - qHead[x];
-  const schedule = (x, at) => { waiting[x] = 1; push(at, TRY, x, gen[x]); };
+  const schedule = (x, at) => { waiting[x] = 1; events.push(at, TRY, x, gen[x]); };
   const attempt = (x, now) => {
     waiting[x] = 0;
     if (queued(x) === 0 || sending[x] === 1) return;
@@ -189,23 +178,24 @@ export function bareHubDes(sched, n, seed = 1) {
     txStart[x] = now;
     txEnd[x] = now + WIRE_NS;
     gen[x]++;
-    push(txEnd[x], END, x, gen[x]);
+    events.push(txEnd[x], END, x, gen[x]);
     // Transmissions already on the wire whose signal has not reached x yet collide with this one.
     for (let y = 0; y < n; y++) {
       if (y === x || sending[y] === 0 || txStart[y] + DELAY_NS <= now) continue;
-      push(txStart[y] + DELAY_NS, SEEN, x, gen[x]);
-      push(now + DELAY_NS, SEEN, y, gen[y]);
+      events.push(txStart[y] + DELAY_NS, SEEN, x, gen[x]);
+      events.push(now + DELAY_NS, SEEN, y, gen[y]);
     }
   };
-  while (size > 0 || nextOffer < frames) {
-    if (nextOffer < frames && (size === 0 || offers[nextOffer].timeNs < time[0])) {
+  while (events.size > 0 || nextOffer < frames) {
+    if (nextOffer < frames && (events.size === 0 || offers[nextOffer].timeNs < events.time[0])) {
       const o = offers[nextOffer++];
       t = o.timeNs; h = o.host;
       if (queued(h) < QUEUE) q[h].push(o.dst);
       if (sending[h] === 0 && waiting[h] === 0) attempt(h, t);
       continue;
     }
-    pop();
+    events.pop();
+    t = events.t; k = events.k; h = events.a; g = events.b;
     if (g !== gen[h] && k !== TRY) continue; // stale: the transmission it was about is over
     if (k === TRY) {
       if (g === gen[h]) attempt(h, t);
